@@ -42,6 +42,10 @@ class Signer {
                      std::string_view amz_date /* YYYYMMDDTHHMMSSZ */);
 
  private:
+  // Returns the cached key, deriving it first when any input changed.
+  const Sha256Digest& signing_key(std::string_view secret, std::string_view date,
+                                  std::string_view region, std::string_view service);
+
   std::string key_secret_, key_date_, key_region_, key_service_;
   Sha256Digest key_{};
 };
