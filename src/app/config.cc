@@ -1,0 +1,264 @@
+#include "app/config.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "app/dotenv.h"
+#include "aws/shared_config.h"
+
+namespace cw::app {
+namespace {
+
+struct Setting {
+  std::string_view flag;  // without "--"
+  std::array<std::string_view, 2> vars;  // environment variables, first wins
+  std::string_view default_text;         // for --help
+  std::string_view help;
+  bool is_switch = false;
+};
+
+constexpr std::array kSettings = {
+    Setting{"log-path", {"LOG_PATH", ""}, "current directory", "Folder the application writes its log files into."},
+    Setting{"log-extension", {"LOG_EXTENSION", ""}, "log", "Files LOG_PATH/*.<ext> are shipped."},
+    Setting{"log-group", {"LOG_GROUP", ""}, "python_logs_example", "CloudWatch log group (created when missing)."},
+    Setting{"log-stream-prefix", {"LOG_STREAM_PREFIX", ""}, "default",
+            "Stream name is <prefix>_<YYYYMMDD>, local date of the clock (created when missing)."},
+    Setting{"region", {"AWS_REGION", "AWS_DEFAULT_REGION"}, "the profile's region",
+            "AWS region; required, never guessed."},
+    Setting{"endpoint-url", {"AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "AWS_ENDPOINT_URL"}, "https://logs.<region>.amazonaws.com",
+            "CloudWatch Logs endpoint, e.g. http://127.0.0.1:5000 for a local emulator."},
+    Setting{"profile", {"AWS_PROFILE_NAME", "AWS_PROFILE"}, "default",
+            "Profile of the shared AWS files. AWS_PROFILE_NAME or the flag use the profile alone; AWS_PROFILE comes after "
+            "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN environment keys."},
+    Setting{"state-dir", {"STATE_DIR", ""}, "<LOG_PATH>/.cw-sidecar",
+            "Where checkpoints are kept; on the shared volume so they survive a restart."},
+    Setting{"exclude-fields", {"EXCLUDE_FIELDS", ""}, "@timestamp,logger",
+            "Comma-separated top-level fields left out of the message."},
+    Setting{"timestamp-field", {"TIMESTAMP_FIELD", ""}, "@timestamp",
+            "Field holding the event time: ISO 8601 (no offset = local zone) or epoch seconds/milliseconds."},
+    Setting{"environment", {"ENVIRONMENT", ""}, "local", "Selects the dotenv file env/<ENVIRONMENT>/.env."},
+    Setting{"env-file", {"ENV_FILE", ""}, "env/<ENVIRONMENT>/.env",
+            "Dotenv file; the real environment wins over it. A missing default file is ignored."},
+    Setting{"once", {"ONCE", ""}, "false", "Ship what the files hold now, then exit 0 (the seed's run).", true},
+    Setting{"poll-interval-ms", {"POLL_INTERVAL_MS", ""}, "500", "How often files are checked for new lines."},
+    Setting{"max-message-bytes", {"MAX_MESSAGE_BYTES", ""}, "1048550",
+            "Longest message; longer lines are cut into pieces (262118 for the old 256 KB limit)."},
+    Setting{"log-level", {"LOG_LEVEL", ""}, "info", "Own log lines on stderr: debug, info, warn, error."},
+    Setting{"connect-timeout-ms", {"CONNECT_TIMEOUT_MS", ""}, "3000", "TCP/TLS connect timeout."},
+    Setting{"request-timeout-ms", {"REQUEST_TIMEOUT_MS", ""}, "30000", "Whole-request timeout."},
+    Setting{"ca-bundle", {"AWS_CA_BUNDLE", ""}, "system store", "PEM file of CAs to verify the endpoint with."},
+};
+
+const Setting* find_setting(std::string_view flag) {
+  for (const auto& s : kSettings) {
+    if (s.flag == flag) return &s;
+  }
+  return nullptr;
+}
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+long long parse_positive(std::string_view name, const std::string& text, std::string_view unit) {
+  long long value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
+    throw ConfigError(std::string(name) + " must be a positive number of " + std::string(unit) + ", got '" + text +
+                      "'");
+  }
+  return value;
+}
+
+std::chrono::milliseconds parse_ms(std::string_view name, const std::string& text) {
+  return std::chrono::milliseconds(parse_positive(name, text, "milliseconds"));
+}
+
+bool parse_bool(std::string_view name, const std::string& text) {
+  if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
+  if (text == "0" || text == "false" || text == "no" || text == "off" || text.empty()) return false;
+  throw ConfigError(std::string(name) + " must be true or false, got '" + text + "'");
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const auto first = item.find_first_not_of(' ');
+    if (first == std::string::npos) continue;
+    out.push_back(item.substr(first, item.find_last_not_of(' ') - first + 1));
+  }
+  return out;
+}
+
+void validate_group(const std::string& group) {
+  if (group.empty() || group.size() > 512) throw ConfigError("LOG_GROUP must be 1-512 characters");
+  for (char c : group) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '-' || c == '_' || c == '/' || c == '#';
+    if (!ok) {
+      throw ConfigError("LOG_GROUP '" + group + "' has '" + std::string(1, c) +
+                        "'; allowed are letters, digits and . - _ / #");
+    }
+  }
+  if (group.starts_with("aws/")) throw ConfigError("LOG_GROUP must not start with 'aws/' (reserved by AWS)");
+}
+
+void validate_stream_prefix(const std::string& prefix) {
+  if (prefix.empty()) throw ConfigError("LOG_STREAM_PREFIX must not be empty");
+  if (prefix.size() + 9 > 512) throw ConfigError("LOG_STREAM_PREFIX is too long (stream names have at most 512 characters)");
+  if (prefix.find_first_of(":*") != std::string::npos) {
+    throw ConfigError("LOG_STREAM_PREFIX '" + prefix + "' must not contain ':' or '*'");
+  }
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("cannot read dotenv file " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ConfigError("cannot read dotenv file " + path);
+  return text.str();
+}
+
+}  // namespace
+
+std::string help_text() {
+  std::string out =
+      "cw-sidecar: ships JSON-lines log files to Amazon CloudWatch Logs.\n\n"
+      "Usage: cw-sidecar [--flag value | --flag=value]...\n\n"
+      "Each line of LOG_PATH/*.<LOG_EXTENSION> becomes one event: the time from TIMESTAMP_FIELD, the message is the\n"
+      "JSON object without EXCLUDE_FIELDS. Lines that are not JSON objects are sent as they are, stamped with the\n"
+      "time they were read. Positions are checkpointed in STATE_DIR only after CloudWatch accepted the lines, so a\n"
+      "restart neither loses nor repeats lines.\n\n"
+      "Settings (flag, then environment variable; precedence: flag > environment > dotenv file > default):\n";
+  for (const auto& s : kSettings) {
+    out += "  --" + std::string(s.flag) + (s.is_switch ? "" : " VALUE") + "\n      ";
+    out += std::string(s.vars[0]);
+    if (!s.vars[1].empty()) out += ", then " + std::string(s.vars[1]);
+    out += " (default: " + std::string(s.default_text) + ")\n      " + std::string(s.help) + "\n";
+  }
+  out +=
+      "\nCredentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or a profile with static keys in\n"
+      "AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials) / AWS_CONFIG_FILE (~/.aws/config).\n"
+      "Proxies: HTTPS_PROXY and NO_PROXY.\n\n"
+      "Exit codes: 0 done (or stopped by SIGTERM/SIGINT), 1 the service refused the credentials or permissions,\n"
+      "2 bad configuration.\n"
+      "  --help     this text\n  --version  the version\n";
+  return out;
+}
+
+Command parse_command_line(int argc, const char* const* argv, aws::Environment process_env, Config& out) {
+  std::map<std::string, std::string, std::less<>> flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") return Command::kHelp;
+    if (arg == "--version") return Command::kVersion;
+    if (!arg.starts_with("--")) throw ConfigError("unexpected argument '" + std::string(arg) + "' (see --help)");
+    arg.remove_prefix(2);
+    std::string value;
+    const auto eq = arg.find('=');
+    const std::string_view name = arg.substr(0, eq);
+    const Setting* setting = find_setting(name);
+    if (setting == nullptr) throw ConfigError("unknown flag --" + std::string(name) + " (see --help)");
+    if (eq != std::string_view::npos) {
+      value = std::string(arg.substr(eq + 1));
+    } else if (setting->is_switch) {
+      value = "true";
+    } else {
+      if (i + 1 >= argc) throw ConfigError("flag --" + std::string(name) + " needs a value");
+      value = argv[++i];
+    }
+    flags[std::string(name)] = value;
+  }
+
+  // The dotenv file is chosen by flag or real environment only.
+  auto early = [&](std::string_view flag) -> std::optional<std::string> {
+    if (auto it = flags.find(flag); it != flags.end()) return it->second;
+    return process_env.get(find_setting(flag)->vars[0]);
+  };
+  out.environment = early("environment").value_or("local");
+  const auto named_env_file = early("env-file");
+  out.env_file = named_env_file.value_or("env/" + out.environment + "/.env");
+  if (named_env_file || exists(out.env_file)) {
+    process_env.add_fallback(parse_dotenv(read_text_file(out.env_file)));
+  }
+  out.env = std::move(process_env);
+
+  auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
+    if (auto it = flags.find(flag); it != flags.end()) return it->second;
+    const Setting* s = find_setting(flag);
+    for (std::string_view var : s->vars) {
+      if (var.empty()) continue;
+      if (auto v = out.env.get(var)) return v;
+    }
+    return std::nullopt;
+  };
+
+  char cwd[4096];
+  out.log_path = value_of("log-path").value_or(::getcwd(cwd, sizeof cwd) ? std::string(cwd) : std::string("."));
+  while (out.log_path.size() > 1 && out.log_path.back() == '/') out.log_path.pop_back();
+  if (exists(out.log_path) && !is_directory(out.log_path)) {
+    throw ConfigError("LOG_PATH " + out.log_path + " is not a directory");
+  }
+  out.log_extension = value_of("log-extension").value_or("log");
+  if (out.log_extension.starts_with(".")) out.log_extension.erase(0, 1);
+  if (out.log_extension.empty() || out.log_extension.find('/') != std::string::npos) {
+    throw ConfigError("LOG_EXTENSION must be a file name extension such as 'log'");
+  }
+  out.log_group = value_of("log-group").value_or("python_logs_example");
+  validate_group(out.log_group);
+  out.log_stream_prefix = value_of("log-stream-prefix").value_or("default");
+  validate_stream_prefix(out.log_stream_prefix);
+
+  out.profile_explicit = flags.contains("profile") || out.env.get("AWS_PROFILE_NAME").has_value();
+  out.profile = value_of("profile").value_or("");
+  const std::string profile_for_region = out.profile.empty() ? "default" : out.profile;
+  if (auto region = value_of("region")) {
+    out.region = *region;
+  } else if (auto from_profile = aws::SharedConfig::load(out.env).get(profile_for_region, "region")) {
+    out.region = *from_profile;
+  } else {
+    throw ConfigError("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, --region, or region in profile '" +
+                      profile_for_region + "')");
+  }
+  out.endpoint_url = value_of("endpoint-url").value_or("");
+
+  out.state_dir = value_of("state-dir").value_or(out.log_path + "/.cw-sidecar");
+  if (exists(out.state_dir) && !is_directory(out.state_dir)) {
+    throw ConfigError("STATE_DIR " + out.state_dir + " is not a directory");
+  }
+  out.exclude_fields = split_list(value_of("exclude-fields").value_or("@timestamp,logger"));
+  out.timestamp_field = value_of("timestamp-field").value_or("@timestamp");
+  if (out.timestamp_field.empty()) throw ConfigError("TIMESTAMP_FIELD must not be empty");
+  out.once = parse_bool("ONCE", value_of("once").value_or("false"));
+  out.poll_interval = parse_ms("POLL_INTERVAL_MS", value_of("poll-interval-ms").value_or("500"));
+  const long long max_message =
+      parse_positive("MAX_MESSAGE_BYTES", value_of("max-message-bytes").value_or("1048550"), "bytes");
+  if (max_message < 64 || max_message > 1'048'550) throw ConfigError("MAX_MESSAGE_BYTES must be between 64 and 1048550");
+  out.max_message_bytes = static_cast<std::size_t>(max_message);
+  const std::string level = value_of("log-level").value_or("info");
+  if (!parse_log_level(level, out.log_level)) {
+    throw ConfigError("LOG_LEVEL must be debug, info, warn or error, got '" + level + "'");
+  }
+  out.connect_timeout = parse_ms("CONNECT_TIMEOUT_MS", value_of("connect-timeout-ms").value_or("3000"));
+  out.request_timeout = parse_ms("REQUEST_TIMEOUT_MS", value_of("request-timeout-ms").value_or("30000"));
+  out.ca_bundle = value_of("ca-bundle").value_or("");
+  return Command::kRun;
+}
+
+}  // namespace cw::app

@@ -1,0 +1,55 @@
+#pragma once
+// Config: every setting of the sidecar, from flags, the environment, the dotenv
+// file env/<ENVIRONMENT>/.env and defaults, in that order of precedence. All
+// validation happens here, before any network call: a bad setting is one
+// ConfigError line and exit code 2.
+
+#include <chrono>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "aws/environment.h"
+#include "common/logger.h"
+
+namespace cw::app {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Config {
+  std::string log_path;
+  std::string log_extension;
+  std::string log_group;
+  std::string log_stream_prefix;
+  std::string region;
+  std::string endpoint_url;
+  std::string profile;
+  bool profile_explicit = false;  // --profile or AWS_PROFILE_NAME: the profile alone
+  std::string state_dir;
+  std::vector<std::string> exclude_fields;
+  std::string timestamp_field;
+  std::string environment;
+  std::string env_file;
+  bool once = false;
+  std::chrono::milliseconds poll_interval{500};
+  std::size_t max_message_bytes = 1'048'550;
+  LogLevel log_level = LogLevel::kInfo;
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds request_timeout{30000};
+  std::string ca_bundle;
+
+  aws::Environment env;  // process environment over the dotenv file: credentials read it
+};
+
+enum class Command { kRun, kHelp, kVersion };
+
+// Throws ConfigError. `process_env` is the process environment snapshot.
+Command parse_command_line(int argc, const char* const* argv, aws::Environment process_env, Config& out);
+
+std::string help_text();
+
+}  // namespace cw::app
