@@ -1,0 +1,208 @@
+#include "transform/timestamp.h"
+
+#include "transform/civil_time.h"
+#include "transform/local_time.h"
+
+namespace cw::transform {
+namespace {
+
+constexpr std::int64_t kMsPerSecond = 1000;
+constexpr std::int64_t kSecondsPerDay = 86400;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads fixed-width fields left to right.
+class Cursor {
+ public:
+  explicit Cursor(std::string_view text) : text_(text) {}
+
+  bool done() const { return pos_ == text_.size(); }
+  bool at_digit() const { return pos_ < text_.size() && is_digit(text_[pos_]); }
+
+  bool eat(char c) {
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+
+  bool digits(int count, int* value) {
+    if (text_.size() - pos_ < static_cast<std::size_t>(count)) return false;
+    int v = 0;
+    for (int k = 0; k < count; ++k) {
+      const char c = text_[pos_ + static_cast<std::size_t>(k)];
+      if (!is_digit(c)) return false;
+      v = v * 10 + (c - '0');
+    }
+    pos_ += static_cast<std::size_t>(count);
+    *value = v;
+    return true;
+  }
+
+  // A fraction of a second of any length, truncated to milliseconds.
+  bool fraction_ms(int* ms) {
+    if (!at_digit()) return false;
+    int value = 0;
+    int taken = 0;
+    while (at_digit()) {
+      if (taken < 3) {
+        value = value * 10 + (text_[pos_] - '0');
+        ++taken;
+      }
+      ++pos_;
+    }
+    for (; taken < 3; ++taken) value *= 10;
+    *ms = value;
+    return true;
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+// "Z", "+hh:mm", "+hhmm" or "+hh" (or '-'), as seconds east of UTC.
+bool parse_offset(Cursor& in, std::int64_t* offset_seconds) {
+  if (in.eat('Z')) {
+    *offset_seconds = 0;
+    return true;
+  }
+  int sign = 0;
+  if (in.eat('+')) {
+    sign = 1;
+  } else if (in.eat('-')) {
+    sign = -1;
+  } else {
+    return false;
+  }
+  int hours = 0;
+  int minutes = 0;
+  if (!in.digits(2, &hours)) return false;
+  if (in.eat(':')) {
+    if (!in.digits(2, &minutes)) return false;
+  } else if (in.at_digit() && !in.digits(2, &minutes)) {
+    return false;
+  }
+  if (hours > 23 || minutes > 59) return false;
+  *offset_seconds = sign * (hours * 3600 + minutes * 60);
+  return true;
+}
+
+std::optional<std::int64_t> parse_iso8601(std::string_view text, LocalTimeConverter& local) {
+  Cursor in(text);
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  if (!in.digits(4, &year) || !in.eat('-') || !in.digits(2, &month) || !in.eat('-') ||
+      !in.digits(2, &day)) {
+    return std::nullopt;
+  }
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) {
+    return std::nullopt;
+  }
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  int ms = 0;
+  bool has_offset = false;
+  std::int64_t offset_seconds = 0;
+  if (!in.done()) {
+    if (!in.eat('T') && !in.eat(' ')) return std::nullopt;
+    if (!in.digits(2, &hour)) return std::nullopt;
+    if (in.eat(':')) {
+      if (!in.digits(2, &minute)) return std::nullopt;
+      if (in.eat(':')) {
+        if (!in.digits(2, &second)) return std::nullopt;
+        if ((in.eat('.') || in.eat(',')) && !in.fraction_ms(&ms)) return std::nullopt;
+      }
+    }
+    if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+    if (!in.done()) {
+      if (!parse_offset(in, &offset_seconds) || !in.done()) return std::nullopt;
+      has_offset = true;
+    }
+  }
+  const std::int64_t wall = days_from_civil(year, month, day) * kSecondsPerDay +
+                            hour * 3600 + minute * 60 + second;
+  const std::int64_t utc = has_offset ? wall - offset_seconds : local.to_utc_seconds(wall);
+  return utc * kMsPerSecond + ms;
+}
+
+// Saturating multiply-add on a non-negative magnitude; false on overflow.
+bool accumulate(std::uint64_t* value, int digit) {
+  constexpr std::uint64_t kLimit = static_cast<std::uint64_t>(INT64_MAX);
+  if (*value > (kLimit - static_cast<std::uint64_t>(digit)) / 10) return false;
+  *value = *value * 10 + static_cast<std::uint64_t>(digit);
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view text, LocalTimeConverter& local) {
+  return parse_iso8601(text, local);
+}
+
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view text) {
+  LocalTimeConverter local;
+  return parse_iso8601(text, local);
+}
+
+std::optional<std::int64_t> parse_epoch_ms(std::string_view text) {
+  // Work on the decimal digits as written: value = 0.<digits> * 10^point, so
+  // that scaling to milliseconds is exact and no binary rounding creeps in.
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  const bool negative = i < n && text[i] == '-';
+  if (negative) ++i;
+  char digits[40];
+  int digit_count = 0;    // significant digits kept (leading zeros dropped)
+  long point = 0;         // decimal exponent of the digit sequence
+  bool any_digit = false;
+  bool seen_dot = false;
+  for (; i < n; ++i) {
+    const char c = text[i];
+    if (c == '.') {
+      if (seen_dot) return std::nullopt;
+      seen_dot = true;
+      continue;
+    }
+    if (!is_digit(c)) break;
+    any_digit = true;
+    if (digit_count == 0 && c == '0') {
+      if (seen_dot) --point;  // leading zero after the dot
+      continue;
+    }
+    // Digits past the 40th lie far below a millisecond or make it overflow.
+    if (digit_count < static_cast<int>(sizeof digits)) digits[digit_count++] = c;
+    if (!seen_dot) ++point;
+  }
+  if (!any_digit) return std::nullopt;
+  if (i < n) {
+    if (text[i] != 'e' && text[i] != 'E') return std::nullopt;
+    ++i;
+    bool exp_negative = false;
+    if (i < n && (text[i] == '+' || text[i] == '-')) exp_negative = text[i++] == '-';
+    if (i >= n) return std::nullopt;
+    long exponent = 0;
+    for (; i < n; ++i) {
+      if (!is_digit(text[i])) return std::nullopt;
+      if (exponent < 100000) exponent = exponent * 10 + (text[i] - '0');
+    }
+    point += exp_negative ? -exponent : exponent;
+  }
+  if (digit_count == 0) return 0;
+  // `point` is the count of integer digits: below 1e11 means at most 11.
+  const long scale = point <= 11 ? 3 : 0;  // seconds -> ms, or ms as is
+  const long integer_digits = point + scale;
+  if (integer_digits > 19) return std::nullopt;
+  std::uint64_t magnitude = 0;
+  for (long k = 0; k < integer_digits; ++k) {
+    const int digit = k < digit_count ? digits[k] - '0' : 0;
+    if (!accumulate(&magnitude, digit)) return std::nullopt;
+  }
+  const auto value = static_cast<std::int64_t>(magnitude);
+  return negative ? -value : value;
+}
+
+}  // namespace cw::transform

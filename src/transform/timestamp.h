@@ -13,6 +13,12 @@ namespace cw::transform {
 // datetime.fromisoformat(...).timestamp() does.
 std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);
 
+class LocalTimeConverter;  // transform/local_time.h
+
+// As above, converting offset-less times with `local`, which remembers the zone
+// offset of the last hour seen (each LineTransformer owns one).
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view text, LocalTimeConverter& local);
+
 // A numeric timestamp: epoch seconds (may have a fraction) when below 1e11,
 // epoch milliseconds otherwise. `text` is the number as written in the JSON.
 std::optional<std::int64_t> parse_epoch_ms(std::string_view text);

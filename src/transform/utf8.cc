@@ -1,0 +1,88 @@
+#include "transform/utf8.h"
+
+#include <cstdint>
+#include <cstring>
+
+namespace cw::transform {
+namespace {
+
+constexpr unsigned char kReplacement[3] = {0xEF, 0xBF, 0xBD};  // U+FFFD
+
+bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+
+// For a lead byte: how many continuation bytes follow, and the allowed range of
+// the first one. The narrowed ranges reject overlong forms, UTF-16 surrogates
+// and code points above U+10FFFF. Returns false for bytes that cannot lead.
+bool describe_lead(unsigned char lead, int* continuations, unsigned char* low,
+                   unsigned char* high) {
+  *low = 0x80;
+  *high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    *continuations = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    *continuations = 2;
+    if (lead == 0xE0) *low = 0xA0;
+    if (lead == 0xED) *high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    *continuations = 3;
+    if (lead == 0xF0) *low = 0x90;
+    if (lead == 0xF4) *high = 0x8F;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::size_t repair_utf8(const char* in, std::size_t size, char* out) {
+  const auto* src = reinterpret_cast<const unsigned char*>(in);
+  auto* dst = reinterpret_cast<unsigned char*>(out);
+  std::size_t i = 0;
+  while (i < size) {
+    const unsigned char lead = src[i];
+    if (lead < 0x80) {
+      *dst++ = lead;
+      ++i;
+      continue;
+    }
+    int continuations = 0;
+    unsigned char low = 0;
+    unsigned char high = 0;
+    if (!describe_lead(lead, &continuations, &low, &high)) {
+      std::memcpy(dst, kReplacement, 3);
+      dst += 3;
+      ++i;
+      continue;
+    }
+    // Consume the lead and as many continuation bytes as still form a valid
+    // prefix; an incomplete prefix is one maximal subpart, one U+FFFD.
+    std::size_t end = i + 1;
+    int seen = 0;
+    while (seen < continuations && end < size && src[end] >= low && src[end] <= high) {
+      low = 0x80;
+      high = 0xBF;
+      ++end;
+      ++seen;
+    }
+    if (seen == continuations) {
+      std::memcpy(dst, src + i, end - i);
+      dst += end - i;
+    } else {
+      std::memcpy(dst, kReplacement, 3);
+      dst += 3;
+    }
+    i = end;
+  }
+  return static_cast<std::size_t>(dst - reinterpret_cast<unsigned char*>(out));
+}
+
+std::size_t utf8_prefix_boundary(const char* data, std::size_t size, std::size_t limit) {
+  if (limit >= size) return size;
+  std::size_t n = limit;
+  // In valid UTF-8 a character starts at any byte that is not a continuation.
+  while (n > 0 && is_continuation(static_cast<unsigned char>(data[n]))) --n;
+  return n;
+}
+
+}  // namespace cw::transform

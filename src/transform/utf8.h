@@ -1,0 +1,22 @@
+#pragma once
+// UTF-8 repair and boundary helpers for log messages.
+
+#include <cstddef>
+
+namespace cw::transform {
+
+// The most bytes repair_utf8 can write for `size` input bytes (each invalid
+// byte may become a 3-byte U+FFFD).
+constexpr std::size_t repaired_utf8_capacity(std::size_t size) { return size * 3; }
+
+// Copies `in` to `out`, replacing each maximal invalid subsequence with U+FFFD,
+// the Unicode-recommended practice that Python's decode(errors="replace") also
+// follows. `out` must hold repaired_utf8_capacity(size) bytes. Returns the
+// number of bytes written.
+std::size_t repair_utf8(const char* in, std::size_t size, char* out);
+
+// The largest n <= limit such that data[0, n) ends on a character boundary of
+// the valid UTF-8 text data[0, size).
+std::size_t utf8_prefix_boundary(const char* data, std::size_t size, std::size_t limit);
+
+}  // namespace cw::transform
