@@ -9,7 +9,7 @@ std::string make_sample_lines(std::size_t count) {
   static constexpr const char* kPaths[] = {"/api/orders", "/api/users/42", "/health", "/api/search?q=caf%C3%A9"};
   static constexpr const char* kMessages[] = {"request served", "cache miss for key \\\"user:42\\\"",
                                               "Zahlung bestätigt ✓", "slow query\\ttook long", "注文を受け付けました"};
-  std::mt19937 rng(42);
+  std::mt19937 rng(42);  // fixed: every run ships the same bytes
   std::string out;
   out.reserve(count * 230);
   char line[512];
@@ -22,7 +22,8 @@ std::string make_sample_lines(std::size_t count) {
         R"("path":"%s","status":%d,"duration_ms":%u.%02u,"http":{"method":"GET","remote":"10.0.%u.%u"},"request_id":"%08x"})"
         "\n",
         static_cast<unsigned>((i / 60000) % 60), second, ms, kMessages[rng() % 5], kPaths[rng() % 4], rng() % 10 ? 200 : 503,
-        rng() % 500, rng() % 100, rng() % 256, rng() % 256, static_cast<unsigned>(rng()));
+        static_cast<unsigned>(rng() % 500), static_cast<unsigned>(rng() % 100), static_cast<unsigned>(rng() % 256),
+        static_cast<unsigned>(rng() % 256), static_cast<unsigned>(rng()));
     out.append(line, static_cast<std::size_t>(n));
   }
   return out;
