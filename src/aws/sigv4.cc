@@ -93,9 +93,9 @@ std::string normalize_path(std::string_view path) {
 
 // The wire path is already percent-encoded once; encoding it again is what
 // non-S3 services verify ("double encoding").
-std::string canonical_uri(std::string_view path) {
+std::string canonical_uri(std::string_view path, bool normalize) {
   std::string out;
-  append_uri_encoded(out, normalize_path(path), /*keep_slash=*/true);
+  append_uri_encoded(out, normalize ? normalize_path(path) : std::string(path), /*keep_slash=*/true);
   return out;
 }
 
@@ -226,7 +226,7 @@ SigningResult Signer::sign(const SignableRequest& request, const Credentials& cr
   std::string& creq = result.canonical_request;
   creq.reserve(256 + headers.block.size() + request.path.size() + request.query.size());
   creq.append(request.method).push_back('\n');
-  creq.append(canonical_uri(request.path)).push_back('\n');
+  creq.append(canonical_uri(request.path, request.normalize_path)).push_back('\n');
   creq.append(canonical_query(request.query)).push_back('\n');
   creq.append(headers.block).push_back('\n');
   creq.append(headers.signed_headers).push_back('\n');

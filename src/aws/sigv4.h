@@ -1,8 +1,8 @@
 #pragma once
 // AWS Signature Version 4 for header-signed requests.
 // Every header handed to the signer is signed; callers leave out headers that a
-// proxy may change (user-agent). The canonical URI is normalised and encoded the
-// way every service but S3 expects.
+// proxy may change (user-agent). The canonical URI is normalised (unless the
+// request says not to) and encoded the way every service but S3 expects.
 
 #include <string>
 #include <string_view>
@@ -24,6 +24,8 @@ struct SignableRequest {
   std::string query;               // as sent, without '?'; may be empty
   std::vector<Header> headers;     // must include host and x-amz-date
   std::string payload_sha256_hex;  // hex SHA-256 of the exact body bytes
+  // Remove dot segments and empty segments first, as every service but S3 does.
+  bool normalize_path = true;
 };
 
 struct SigningResult {

@@ -133,19 +133,6 @@ std::string amz_date_from_iso8601(const std::string& timestamp) {
   return out;
 }
 
-bool path_needs_normalizing(const std::string& path) {
-  if (path.find("//") != std::string::npos) return true;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    const std::string segment = path.substr(start, end - start);
-    if (segment == "." || segment == "..") return true;
-    start = end + 1;
-  }
-  return false;
-}
-
 std::string authorization_from_signed_request(const std::string& text) {
   constexpr std::string_view kPrefix = "Authorization:";
   std::istringstream lines(text);

@@ -53,9 +53,6 @@ VectorContext load_context(const std::filesystem::path& path);
 // "2015-08-30T12:36:00Z" -> "20150830T123600Z".
 std::string amz_date_from_iso8601(const std::string& timestamp);
 
-// True if normalising the path (dot segments, duplicate slashes) changes it.
-bool path_needs_normalizing(const std::string& path);
-
 // Value of the Authorization header in header-signed-request.txt; empty if absent.
 std::string authorization_from_signed_request(const std::string& text);
 
