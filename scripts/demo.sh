@@ -12,35 +12,14 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-PY="${CW_PYTHON:-python3}"
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
-# --- 1. Debian packages ------------------------------------------------------------
-PKGS=(cmake ninja-build g++ libcurl4-openssl-dev libssl-dev libsimdjson-dev libgtest-dev libbenchmark-dev)
-missing=()
-for p in "${PKGS[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  say "installing missing packages: ${missing[*]}"
-  SUDO=""
-  if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null || die "need root (or sudo) to install: ${missing[*]}"
-    SUDO=sudo
-  fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
-  say "build dependencies present"
-fi
-
+# --- 1. Debian packages and the Python that has moto ------------------------------
+scripts/install-deps.sh
 # moto + boto3 are Python packages (not in Debian 12): they must already be there.
-"$PY" -c 'import moto, boto3' 2>/dev/null \
-  || die "$PY cannot import moto and boto3 (needed for the local CloudWatch Logs emulator); set CW_PYTHON"
-command -v moto_server >/dev/null || "$PY" -c 'import moto.server' 2>/dev/null \
-  || die "moto_server not found"
+PY=$(scripts/find-python.sh) || die "no python3 with moto and boto3 (the local CloudWatch Logs emulator); set CW_PYTHON"
 
 # --- 2. build ------------------------------------------------------------------------
 say "configuring (cmake --preset release) ..."
