@@ -3,7 +3,8 @@
 # nothing when they are all present. Run as root (or with sudo available).
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev
-          libgtest-dev libgmock-dev libbenchmark-dev ca-certificates)
+          libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
+          libcpp-httplib-dev gnuplot-nox openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
