@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <fstream>
@@ -54,6 +55,30 @@ constexpr std::array kSettings = {
     Setting{"connect-timeout-ms", {"CONNECT_TIMEOUT_MS", ""}, "3000", "TCP/TLS connect timeout."},
     Setting{"request-timeout-ms", {"REQUEST_TIMEOUT_MS", ""}, "30000", "Whole-request timeout."},
     Setting{"ca-bundle", {"AWS_CA_BUNDLE", ""}, "system store", "PEM file of CAs to verify the endpoint with."},
+    Setting{"log-stream-name", {"LOG_STREAM_NAME", ""}, "{prefix}_{date}",
+            "Stream name template: {prefix}, {date} (YYYYMMDD, local date when the batch is opened), {hostname}, "
+            "{file} (log file base name: one stream per file)."},
+    Setting{"max-in-flight", {"MAX_IN_FLIGHT", ""}, "4",
+            "Most PutLogEvents requests at once (each on its own connection); halved on throttling."},
+    Setting{"batch-linger-ms", {"BATCH_LINGER_MS", ""}, "200",
+            "Longest a partly filled batch waits for more lines before it is sent."},
+    Setting{"shutdown-grace-ms", {"SHUTDOWN_GRACE_MS", ""}, "5000",
+            "After SIGTERM/SIGINT: time to send what was read. The rest stays on disk for the next start."},
+    Setting{"backoff-base-ms", {"BACKOFF_BASE_MS", ""}, "200", "First retry delay (full jitter, doubling)."},
+    Setting{"backoff-cap-ms", {"BACKOFF_CAP_MS", ""}, "20000", "Longest retry delay."},
+    Setting{"summary-interval-s", {"SUMMARY_INTERVAL_S", ""}, "300", "How often the counters are logged."},
+    Setting{"out-of-window", {"OUT_OF_WINDOW", ""}, "restamp",
+            "Events older than 14 days (or the retention) or over 2 h ahead: restamp (read time, original kept as "
+            "@original_timestamp), send (the service rejects them), set-aside (dead-letter file)."},
+    Setting{"dead-letter-file", {"DEAD_LETTER_FILE", ""}, "<STATE_DIR>/dead-letter.jsonl",
+            "Events CloudWatch will not store, with the reason; 'off' to disable."},
+    Setting{"retention-days", {"RETENTION_DAYS", ""}, "never expire",
+            "Retention set when the sidecar creates the group: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, "
+            "545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."},
+    Setting{"log-group-tags", {"LOG_GROUP_TAGS", ""}, "none", "Tags for a group the sidecar creates: k=v,k2=v2."},
+    Setting{"kms-key-id", {"KMS_KEY_ID", ""}, "none", "KMS key ARN for a group the sidecar creates."},
+    Setting{"log-group-class", {"LOG_GROUP_CLASS", ""}, "STANDARD",
+            "Class of a group the sidecar creates: STANDARD or INFREQUENT_ACCESS."},
 };
 
 const Setting* find_setting(std::string_view flag) {
@@ -258,6 +283,42 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   out.connect_timeout = parse_ms("CONNECT_TIMEOUT_MS", value_of("connect-timeout-ms").value_or("3000"));
   out.request_timeout = parse_ms("REQUEST_TIMEOUT_MS", value_of("request-timeout-ms").value_or("30000"));
   out.ca_bundle = value_of("ca-bundle").value_or("");
+
+  out.stream_template = value_of("log-stream-name").value_or("{prefix}_{date}");
+  if (out.stream_template.empty()) throw ConfigError("LOG_STREAM_NAME must not be empty");
+  out.max_in_flight = static_cast<int>(parse_positive("MAX_IN_FLIGHT", value_of("max-in-flight").value_or("4"), "requests"));
+  if (out.max_in_flight > 64) throw ConfigError("MAX_IN_FLIGHT must be at most 64");
+  out.linger = parse_ms("BATCH_LINGER_MS", value_of("batch-linger-ms").value_or("200"));
+  out.grace = parse_ms("SHUTDOWN_GRACE_MS", value_of("shutdown-grace-ms").value_or("5000"));
+  out.backoff_base = parse_ms("BACKOFF_BASE_MS", value_of("backoff-base-ms").value_or("200"));
+  out.backoff_cap = parse_ms("BACKOFF_CAP_MS", value_of("backoff-cap-ms").value_or("20000"));
+  out.summary_interval =
+      std::chrono::seconds(parse_positive("SUMMARY_INTERVAL_S", value_of("summary-interval-s").value_or("300"), "seconds"));
+  out.window_policy = value_of("out-of-window").value_or("restamp");
+  if (out.window_policy != "restamp" && out.window_policy != "send" && out.window_policy != "set-aside") {
+    throw ConfigError("OUT_OF_WINDOW must be restamp, send or set-aside, got '" + out.window_policy + "'");
+  }
+  out.dead_letter_file = value_of("dead-letter-file").value_or(out.state_dir + "/dead-letter.jsonl");
+  if (out.dead_letter_file == "off") out.dead_letter_file.clear();
+  if (auto days = value_of("retention-days")) {
+    out.retention_days = static_cast<int>(parse_positive("RETENTION_DAYS", *days, "days"));
+    static constexpr int kAllowed[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
+                                       365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
+    if (std::find(std::begin(kAllowed), std::end(kAllowed), out.retention_days) == std::end(kAllowed)) {
+      throw ConfigError("RETENTION_DAYS " + *days + " is not one CloudWatch allows (1, 3, 5, 7, 14, 30, 60, 90, ...)");
+    }
+  }
+  for (const std::string& tag : split_list(value_of("log-group-tags").value_or(""))) {
+    const auto eq = tag.find('=');
+    if (eq == std::string::npos || eq == 0) throw ConfigError("LOG_GROUP_TAGS entries must be key=value, got '" + tag + "'");
+    out.group_tags.emplace_back(tag.substr(0, eq), tag.substr(eq + 1));
+  }
+  if (out.group_tags.size() > 50) throw ConfigError("LOG_GROUP_TAGS has more than 50 tags");
+  out.kms_key_id = value_of("kms-key-id").value_or("");
+  out.group_class = value_of("log-group-class").value_or("");
+  if (!out.group_class.empty() && out.group_class != "STANDARD" && out.group_class != "INFREQUENT_ACCESS") {
+    throw ConfigError("LOG_GROUP_CLASS must be STANDARD or INFREQUENT_ACCESS");
+  }
   return Command::kRun;
 }
 

@@ -42,6 +42,21 @@ struct Config {
   std::chrono::milliseconds request_timeout{30000};
   std::string ca_bundle;
 
+  // Delivery.
+  std::string stream_template;  // LOG_STREAM_NAME; "{prefix}_{date}" as the seed
+  int max_in_flight = 4;
+  std::chrono::milliseconds linger{200};
+  std::chrono::milliseconds grace{5000};
+  std::chrono::milliseconds backoff_base{200};
+  std::chrono::milliseconds backoff_cap{20000};
+  std::chrono::milliseconds summary_interval{std::chrono::minutes(5)};
+  std::string window_policy = "restamp";
+  std::string dead_letter_file;  // "" = off
+  int retention_days = 0;
+  std::vector<std::pair<std::string, std::string>> group_tags;
+  std::string kms_key_id;
+  std::string group_class;
+
   aws::Environment env;  // process environment over the dotenv file: credentials read it
 };
 

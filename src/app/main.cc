@@ -1,7 +1,10 @@
 // cw-sidecar: wiring and exit codes. 0 done, 1 refused by the service, 2 bad configuration.
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "app/config.h"
@@ -9,9 +12,14 @@
 #include "app/shutdown.h"
 #include "aws/credential_chain.h"
 #include "aws/endpoint.h"
-#include "cloudwatch/batch.h"
+#include "cloudwatch/dead_letter.h"
 #include "cloudwatch/delivery.h"
 #include "cloudwatch/logs_client.h"
+#include "cloudwatch/sender_pool.h"
+#include "cloudwatch/stream_namer.h"
+#include "cloudwatch/throttle_governor.h"
+#include "cloudwatch/trouble_log.h"
+#include "common/counters.h"
 #include "common/logger.h"
 #include "source/checkpoint_store.h"
 #include "source/file_set.h"
@@ -23,67 +31,99 @@
 
 namespace {
 
+using namespace cw;
+
 int config_error(const std::string& message) {
   std::fprintf(stderr, "cw-sidecar: config error: %s\n", message.c_str());
   return 2;
 }
 
-int run(cw::app::Config& config, cw::app::Shutdown& shutdown) {
-  using namespace cw;
+std::string hostname() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown-host";
+  return name;
+}
+
+int run(const app::Config& config, app::Shutdown& shutdown) {
   const Logger log(config.log_level);
 
   aws::Endpoint endpoint;
-  try {
-    endpoint = aws::resolve_logs_endpoint(config.region, config.endpoint_url);
-  } catch (const std::invalid_argument& e) {
-    return config_error(e.what());
-  }
   std::unique_ptr<aws::CredentialsProvider> credentials;
   std::optional<source::CheckpointStore> checkpoints;
   try {
+    endpoint = aws::resolve_logs_endpoint(config.region, config.endpoint_url);
     credentials = aws::make_credentials_provider(config.env, {config.profile, config.profile_explicit});
     checkpoints.emplace(config.state_dir);
   } catch (const std::exception& e) {
     return config_error(e.what());
   }
+  transform::WindowPolicy window_policy = transform::WindowPolicy::kRestamp;
+  transform::parse_window_policy(config.window_policy, window_policy);  // validated by the config
+
   log.info("cw-sidecar " CW_VERSION ": " + config.log_path + "/*." + config.log_extension + " -> " + config.log_group +
-           "/" + config.log_stream_prefix + "_<date> at " + endpoint.url + " (" + config.region + "), credentials " +
+           "/" + config.stream_template + " at " + endpoint.url + " (" + config.region + "), credentials " +
            credentials->get().describe() + ", state in " + config.state_dir);
 
+  Counters counters;
   source::FileSet files({config.log_path, config.log_extension, config.max_message_bytes}, *checkpoints, log);
   transform::LineTransformer transformer({config.timestamp_field, config.exclude_fields, config.max_message_bytes});
-  cloudwatch::LogsClient client(endpoint, *credentials,
-                                http::Options{config.connect_timeout, config.request_timeout, config.ca_bundle,
-                                              "cw-sidecar/" CW_VERSION});
-  cloudwatch::Delivery delivery(client, {config.log_group, config.log_stream_prefix}, shutdown, log);
+  const cloudwatch::StreamNamer streams(config.stream_template, config.log_stream_prefix, hostname());
+  cloudwatch::DeadLetter dead_letter(config.dead_letter_file, log);
+  cloudwatch::TroubleLog trouble(log, counters);
+  cloudwatch::ThrottleGovernor governor(config.max_in_flight);
+  const cloudwatch::DeliveryOptions delivery_options{
+      config.log_group,
+      {config.retention_days, config.group_tags, config.kms_key_id, config.group_class},
+      config.backoff_base,
+      config.backoff_cap};
+  const http::Options http_options{config.connect_timeout, config.request_timeout, config.ca_bundle,
+                                   "cw-sidecar/" CW_VERSION, &shutdown.abort_flag()};
   cloudwatch::Limits limits;
   limits.max_message_bytes = config.max_message_bytes;
-  cloudwatch::Batch batch(limits);
-  app::Pipeline pipeline({config.once, config.poll_interval}, files, *checkpoints, transformer, delivery, batch,
-                         shutdown, log);
+  Wake completed;
+  cloudwatch::SenderPool senders(
+      config.max_in_flight, limits,
+      [&] { return std::make_unique<cloudwatch::LogsClient>(endpoint, *credentials, http_options); },
+      cloudwatch::DeliveryContext{delivery_options, governor, shutdown.sender_pause(), counters, dead_letter, trouble,
+                                  log},
+      completed);
+
+  app::PipelineOptions options;
+  options.once = config.once;
+  options.poll_interval = config.poll_interval;
+  options.linger = config.linger;
+  options.grace = config.grace;
+  options.summary_interval = config.summary_interval;
+  options.log_group = config.log_group;
+  options.window_policy = window_policy;
+  options.window = transform::TimeWindow::for_retention_days(config.retention_days);
+  options.max_message_bytes = config.max_message_bytes;
+  app::Pipeline pipeline(options, {files, *checkpoints, transformer, senders, completed, streams, dead_letter, shutdown,
+                                   counters, log});
   try {
     pipeline.run();
   } catch (const cloudwatch::FatalDeliveryError& e) {
+    shutdown.abort();  // the other senders stop retrying; checkpoints stay as acknowledged
     log.error(e.what());
-    log.info("stopped: " + pipeline.summary());
+    log.info("stopped: " + counters.summary());
     return 1;
   }
-  log.info(std::string(shutdown.requested() ? "stopped by signal: " : "done: ") + pipeline.summary());
+  log.info(std::string(shutdown.requested() ? "stopped by signal: " : "done: ") + counters.summary());
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  cw::app::Shutdown shutdown;  // first: blocks SIGTERM/SIGINT before any thread exists
-  cw::app::Config config;
+  app::Shutdown shutdown;  // first: blocks SIGTERM/SIGINT before any thread exists
+  app::Config config;
   try {
-    switch (cw::app::parse_command_line(argc, argv, cw::aws::Environment::from_process(), config)) {
-      case cw::app::Command::kHelp: std::fputs(cw::app::help_text().c_str(), stdout); return 0;
-      case cw::app::Command::kVersion: std::puts("cw-sidecar " CW_VERSION); return 0;
-      case cw::app::Command::kRun: break;
+    switch (app::parse_command_line(argc, argv, aws::Environment::from_process(), config)) {
+      case app::Command::kHelp: std::fputs(app::help_text().c_str(), stdout); return 0;
+      case app::Command::kVersion: std::puts("cw-sidecar " CW_VERSION); return 0;
+      case app::Command::kRun: break;
     }
-  } catch (const cw::app::ConfigError& e) {
+  } catch (const app::ConfigError& e) {
     return config_error(e.what());
   }
   try {

@@ -1,91 +1,215 @@
 #include "app/pipeline.h"
 
+#include <poll.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "cloudwatch/json_escape.h"
+
 namespace cw::app {
 namespace {
 
-std::int64_t now_ms() {
+using Clock = std::chrono::steady_clock;
+
+// Bytes read from one file before the others get a turn, so one busy file
+// cannot starve the rest.
+constexpr std::uint64_t kTurnBytes = 4 << 20;
+
+std::int64_t epoch_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
+void relaxed_add(Counters::Counter& counter, std::uint64_t n = 1) { counter.fetch_add(n, std::memory_order_relaxed); }
+
 }  // namespace
 
-Pipeline::Pipeline(PipelineOptions options, source::FileSet& files, source::CheckpointStore& checkpoints,
-                   transform::LineTransformer& transformer, cloudwatch::Delivery& delivery, cloudwatch::Batch& batch,
-                   Shutdown& shutdown, const Logger& log)
-    : options_(options),
-      files_(files),
-      checkpoints_(checkpoints),
-      transformer_(transformer),
-      delivery_(delivery),
-      batch_(batch),
-      shutdown_(shutdown),
-      log_(log) {}
+Pipeline::Pipeline(PipelineOptions options, PipelineParts parts) : options_(std::move(options)), p_(parts) {}
 
 void Pipeline::run() {
+  next_summary_ = Clock::now() + options_.summary_interval;
   for (;;) {
-    files_.rescan();
-    if (!read_available() || !flush()) return;  // interrupted: lines stay on disk for the next start
-    files_.release_finished();
-    if (options_.once || shutdown_.requested()) return;
-    if (shutdown_.wait_for(options_.poll_interval)) return;
+    p_.senders.check_fatal();
+    apply_acknowledgements();
+    if (p_.shutdown.requested()) break;
+    if (Clock::now() >= next_rescan_) {
+      p_.files.rescan();
+      p_.counters.files_tracked.store(static_cast<std::int64_t>(p_.files.files().size()), std::memory_order_relaxed);
+      next_rescan_ = Clock::now() + options_.poll_interval;
+    }
+    const bool progressed = read_round();
+    const bool linger_over = Clock::now() - batch_opened_ >= options_.linger;
+    if (batch_ != nullptr && ((!progressed && options_.once) || linger_over)) hand_over();
+    if (progressed) continue;  // more may have arrived meanwhile: no sleep yet
+    p_.files.release_finished();
+    const bool nothing_open = batch_ == nullptr || (batch_->empty() && batch_->sources().empty());
+    if (options_.once && nothing_open && acks_.idle()) break;
+    log_summary_if_due();
+    wait(next_timeout(), /*wake_on_stop=*/true);
   }
+  drain();
 }
 
-bool Pipeline::read_available() {
-  for (const auto& file : files_.files()) {
-    if (shutdown_.requested()) return true;  // stop reading; what was read is still sent
+bool Pipeline::read_round() {
+  bool progressed = false;
+  for (const auto& file : p_.files.files()) {
+    if (p_.shutdown.requested()) break;  // stop reading; what was read is still sent
     if (file->reset_if_truncated()) {
-      log_.warn("file " + file->path() + " was truncated; reading it again from the start");
+      p_.log.warn("file " + file->path() + " was truncated; reading it again from the start");
     }
-    while (auto line = file->next_line()) {
-      ++stats_.lines;
-      const transform::Event event = transformer_.transform(line->text, now_ms());
-      count(event, line->piece);
-      if (event.kind != transform::LineKind::kEmpty) {
-        if (!batch_.fits(event.message.size(), event.timestamp_ms) && !flush()) return false;
-        batch_.add(event.timestamp_ms, event.message);
-      }
-      batch_.advance_source(file->id(), line->end_offset);
+    const std::uint64_t turn_end = file->read_offset() + kTurnBytes;
+    const std::int64_t now_ms = epoch_ms();
+    while (file->read_offset() < turn_end) {
+      const auto line = file->next_line();
+      if (!line) break;
+      progressed = true;
+      relaxed_add(p_.counters.lines_read);
+      relaxed_add(p_.counters.bytes_read, line->text.size() + (line->piece ? 0 : 1));
+      if (line->piece) relaxed_add(p_.counters.lines_split);
+      const transform::Event event = p_.transformer.transform(line->text, now_ms);
+      add_event(*file, event, now_ms);
+      batch_->advance_source(file->id(), line->end_offset);
     }
   }
-  return true;
+  return progressed;
 }
 
-bool Pipeline::flush() {
-  if (batch_.sources().empty()) return true;
-  if (!batch_.empty() && !delivery_.deliver(batch_)) return false;
-  for (const auto& position : batch_.sources()) {
-    if (auto* file = files_.find(position.file_id)) file->set_acked_offset(position.end_offset);
-  }
-  checkpoints_.save(files_.checkpoints());
-  batch_.clear();
-  return true;
-}
-
-void Pipeline::count(const transform::Event& event, bool piece) {
+void Pipeline::add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms) {
+  std::int64_t timestamp = event.timestamp_ms;
+  std::string_view message = event.message;
   switch (event.kind) {
-    case transform::LineKind::kJson: ++stats_.json; break;
-    case transform::LineKind::kNoTimestamp: ++stats_.no_timestamp; break;
-    case transform::LineKind::kRaw: ++stats_.raw; break;
-    case transform::LineKind::kEmpty: ++stats_.empty; break;
+    case transform::LineKind::kJson: relaxed_add(p_.counters.events_json); break;
+    case transform::LineKind::kNoTimestamp: relaxed_add(p_.counters.events_no_timestamp); break;
+    case transform::LineKind::kRaw: relaxed_add(p_.counters.events_raw); break;
+    case transform::LineKind::kEmpty: relaxed_add(p_.counters.lines_empty); break;
   }
-  if (event.utf8_repaired) ++stats_.utf8_repaired;
-  if (event.truncated) ++stats_.truncated;
-  if (piece) ++stats_.pieces;
+  if (event.utf8_repaired) relaxed_add(p_.counters.events_utf8_repaired);
+
+  ensure_batch(file);
+  if (event.kind == transform::LineKind::kEmpty) return;
+
+  if (event.kind == transform::LineKind::kJson) {
+    const auto verdict = options_.window.check(timestamp, now_ms);
+    if (verdict != transform::WindowVerdict::kInside) {
+      const char* reason = verdict == transform::WindowVerdict::kTooOld ? "too_old" : "too_new";
+      if (options_.window_policy == transform::WindowPolicy::kSetAside) {
+        std::string json = R"({"timestamp":)" + std::to_string(timestamp) + R"(,"message":")";
+        cloudwatch::append_json_escaped(json, message);
+        json += "\"}";
+        p_.dead_letter.write(reason, options_.log_group, batch_->stream(), json);
+        relaxed_add(p_.counters.events_set_aside_window);
+        return;
+      }
+      if (options_.window_policy == transform::WindowPolicy::kRestamp) {
+        transform::restamp_message(restamped_, message, timestamp);
+        if (restamped_.size() <= options_.max_message_bytes) {
+          message = restamped_;
+          timestamp = now_ms;
+          relaxed_add(p_.counters.events_restamped);
+        }
+      }
+    }
+  }
+  if (!batch_->fits(message.size(), timestamp)) {
+    hand_over();
+    ensure_batch(file);
+  }
+  batch_->add(timestamp, message);
 }
 
-std::string Pipeline::summary() const {
-  const auto& d = delivery_.stats();
-  return "lines=" + std::to_string(stats_.lines) + " json=" + std::to_string(stats_.json) +
-         " no_timestamp=" + std::to_string(stats_.no_timestamp) + " raw=" + std::to_string(stats_.raw) +
-         " empty_skipped=" + std::to_string(stats_.empty) + " utf8_repaired=" + std::to_string(stats_.utf8_repaired) +
-         " truncated=" + std::to_string(stats_.truncated) + " pieces=" + std::to_string(stats_.pieces) +
-         " accepted=" + std::to_string(d.events_accepted) + " rejected_too_new=" + std::to_string(d.rejected_too_new) +
-         " rejected_too_old=" + std::to_string(d.rejected_too_old) +
-         " rejected_expired=" + std::to_string(d.rejected_expired) +
-         " refused_invalid=" + std::to_string(d.refused_invalid) + " requests=" + std::to_string(d.requests) +
-         " retries=" + std::to_string(d.retries) + " throttled=" + std::to_string(d.throttled);
+void Pipeline::ensure_batch(const source::TailedFile& file) {
+  if (batch_ != nullptr && p_.streams.per_file() && !batch_->sources().empty() &&
+      batch_->sources().front().file_id != file.id()) {
+    hand_over();
+  }
+  if (batch_ == nullptr) {
+    batch_ = p_.senders.acquire();  // blocks while every batch is in flight: back-pressure
+    if (batch_ == nullptr) {
+      p_.senders.check_fatal();
+      throw std::logic_error("sender pool gave no batch without a fatal error");
+    }
+  }
+  if (batch_->empty() && batch_->sources().empty()) {
+    // A fresh batch: its stream (and so the date in its name) is fixed now.
+    batch_->set_destination(options_.log_group, p_.streams.name(file.path(), std::chrono::system_clock::now()));
+    batch_opened_ = Clock::now();
+  }
+}
+
+void Pipeline::hand_over() {
+  if (batch_ == nullptr || (batch_->empty() && batch_->sources().empty())) return;
+  const std::uint64_t sequence = acks_.add(batch_->sources(), epoch_ms());
+  if (batch_->empty()) {
+    // Only empty or set-aside lines: nothing to send, the positions are final.
+    acks_.complete(sequence, true);
+    batch_->clear();
+    return;  // the batch stays ours, ready for the next lines
+  }
+  p_.senders.submit(batch_, sequence);
+  batch_ = nullptr;
+}
+
+void Pipeline::apply_acknowledgements() {
+  for (const auto& completion : p_.senders.take_completions()) {
+    acks_.complete(completion.sequence, completion.delivered);
+  }
+  const auto positions = acks_.take_acknowledged();
+  p_.counters.oldest_unacked_ms.store(acks_.oldest_read_time_ms(), std::memory_order_relaxed);
+  if (positions.empty()) return;
+  for (const auto& position : positions) {
+    if (auto* file = p_.files.find(position.file_id)) {
+      file->set_acked_offset(std::max(file->acked_offset(), position.end_offset));
+    }
+  }
+  p_.checkpoints.save(p_.files.checkpoints());
+}
+
+void Pipeline::drain() {
+  hand_over();
+  batch_ = nullptr;  // an unused batch is simply left to the pool, which owns it
+  const auto deadline = Clock::now() + options_.grace;
+  if (p_.shutdown.requested() && !acks_.idle()) {
+    p_.log.info("stopping: sending what was read (up to " + std::to_string(options_.grace.count()) + " ms)");
+  }
+  while (!acks_.idle()) {
+    p_.senders.check_fatal();
+    if (p_.shutdown.aborted() && p_.senders.in_flight() == 0) break;  // the rest waits on disk
+    const auto now = Clock::now();
+    if (p_.shutdown.requested() && now >= deadline && !p_.shutdown.aborted()) {
+      p_.log.warn("grace period over: " + std::to_string(acks_.pending()) +
+                  " batches not acknowledged stay on disk for the next start");
+      p_.shutdown.abort();
+    }
+    wait(p_.shutdown.requested() ? std::max(std::chrono::milliseconds(1),
+                                            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now))
+                                 : options_.poll_interval,
+         /*wake_on_stop=*/false);
+    apply_acknowledgements();
+  }
+  apply_acknowledgements();
+  p_.checkpoints.save(p_.files.checkpoints());
+}
+
+std::chrono::milliseconds Pipeline::next_timeout() const {
+  auto until = next_rescan_;
+  if (batch_ != nullptr && !batch_->sources().empty()) until = std::min(until, batch_opened_ + options_.linger);
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+  return std::max(left, std::chrono::milliseconds(1));
+}
+
+void Pipeline::wait(std::chrono::milliseconds timeout, bool wake_on_stop) {
+  // The stop descriptor stays readable once a stop was requested, so it is
+  // left out while draining; requested() is what the callers check.
+  pollfd fds[2] = {{p_.completed.fd(), POLLIN, 0}, {p_.shutdown.wake_fd(), POLLIN, 0}};
+  const int n = ::poll(fds, wake_on_stop ? 2 : 1, static_cast<int>(std::min<std::int64_t>(timeout.count(), 1 << 30)));
+  if (n > 0 && (fds[0].revents & POLLIN) != 0) p_.completed.drain();
+}
+
+void Pipeline::log_summary_if_due() {
+  if (Clock::now() < next_summary_) return;
+  next_summary_ = Clock::now() + options_.summary_interval;
+  p_.log.info("summary: " + p_.counters.summary());
 }
 
 }  // namespace cw::app

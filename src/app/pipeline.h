@@ -1,67 +1,86 @@
 #pragma once
-// Pipeline: files -> lines -> events -> batches -> CloudWatch -> checkpoints.
+// Pipeline: files -> lines -> events -> batches -> senders -> checkpoints.
 //
-// One batch is filled from the files and sent when it is full or when every
-// file has been read to its end; a file's checkpoint moves only after the
-// batch holding its lines was accepted. Reading stops while a batch is being
-// delivered, which bounds memory to one batch and one read buffer per file.
+// This thread reads and transforms; the SenderPool's threads sign and send.
+// A batch is handed over when it is full, when the next line belongs to
+// another stream, or when it has waited `linger` (at once in --once mode and
+// when stopping). A file's checkpoint moves only after every batch holding
+// lines before that point was accepted (AckTracker). Between rounds the thread
+// sleeps in poll() until a file changes, a batch completes, a stop is
+// requested, or the next check is due.
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 #include "app/shutdown.h"
-#include "cloudwatch/batch.h"
-#include "cloudwatch/delivery.h"
+#include "cloudwatch/dead_letter.h"
+#include "cloudwatch/sender_pool.h"
+#include "cloudwatch/stream_namer.h"
+#include "common/counters.h"
 #include "common/logger.h"
+#include "common/wake.h"
+#include "source/ack_tracker.h"
 #include "source/checkpoint_store.h"
 #include "source/file_set.h"
 #include "transform/line_transformer.h"
+#include "transform/time_window.h"
 
 namespace cw::app {
-
-struct ReadStats {
-  std::uint64_t lines = 0;
-  std::uint64_t json = 0;          // JSON objects with a usable timestamp
-  std::uint64_t no_timestamp = 0;  // JSON objects stamped with the read time
-  std::uint64_t raw = 0;           // not JSON objects: shipped as they are
-  std::uint64_t empty = 0;         // skipped: nothing to send
-  std::uint64_t utf8_repaired = 0;
-  std::uint64_t truncated = 0;
-  std::uint64_t pieces = 0;        // parts of lines longer than the message cap
-};
 
 struct PipelineOptions {
   bool once = false;
   std::chrono::milliseconds poll_interval{500};
+  std::chrono::milliseconds linger{200};
+  std::chrono::milliseconds grace{5000};  // after a stop request, for sending what was read
+  std::chrono::milliseconds summary_interval{std::chrono::minutes(5)};
+  std::string log_group;
+  transform::WindowPolicy window_policy = transform::WindowPolicy::kRestamp;
+  transform::TimeWindow window;
+  std::size_t max_message_bytes = 1'048'550;
+};
+
+struct PipelineParts {
+  source::FileSet& files;
+  source::CheckpointStore& checkpoints;
+  transform::LineTransformer& transformer;
+  cloudwatch::SenderPool& senders;
+  Wake& completed;  // notified by the senders
+  const cloudwatch::StreamNamer& streams;
+  cloudwatch::DeadLetter& dead_letter;
+  Shutdown& shutdown;
+  Counters& counters;
+  const Logger& log;
 };
 
 class Pipeline {
  public:
-  Pipeline(PipelineOptions options, source::FileSet& files, source::CheckpointStore& checkpoints,
-           transform::LineTransformer& transformer, cloudwatch::Delivery& delivery, cloudwatch::Batch& batch,
-           Shutdown& shutdown, const Logger& log);
+  Pipeline(PipelineOptions options, PipelineParts parts);
 
-  // Until --once has shipped everything, or a stop was requested. Throws
-  // cloudwatch::FatalDeliveryError when the service refuses us for good.
+  // Until --once has shipped everything, or a stop was requested and the
+  // grace period used. Throws cloudwatch::FatalDeliveryError when the service
+  // refuses us for good.
   void run();
 
-  const ReadStats& stats() const { return stats_; }
-  std::string summary() const;
-
  private:
-  bool read_available();  // false: a delivery was interrupted by shutdown
-  bool flush();           // false: interrupted, the batch stays unacknowledged
-  void count(const transform::Event& event, bool piece);
+  bool read_round();  // true when some line was read
+  void add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms);
+  void ensure_batch(const source::TailedFile& file);  // an open batch for this file's lines
+  void hand_over();   // submits the open batch
+  void apply_acknowledgements();
+  void drain();
+  void wait(std::chrono::milliseconds timeout, bool wake_on_stop);
+  std::chrono::milliseconds next_timeout() const;
+  void log_summary_if_due();
 
   PipelineOptions options_;
-  source::FileSet& files_;
-  source::CheckpointStore& checkpoints_;
-  transform::LineTransformer& transformer_;
-  cloudwatch::Delivery& delivery_;
-  cloudwatch::Batch& batch_;
-  Shutdown& shutdown_;
-  const Logger& log_;
-  ReadStats stats_;
+  PipelineParts p_;
+  source::AckTracker acks_;
+  cloudwatch::Batch* batch_ = nullptr;  // being filled; owned by the sender pool
+  std::chrono::steady_clock::time_point batch_opened_{};
+  std::chrono::steady_clock::time_point next_rescan_{};
+  std::chrono::steady_clock::time_point next_summary_{};
+  std::string restamped_;
 };
 
 }  // namespace cw::app

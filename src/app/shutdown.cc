@@ -39,35 +39,35 @@ void Shutdown::watch() {
   for (;;) {
     int signal = 0;
     if (sigwait(&set, &signal) != 0) continue;
-    std::unique_lock lock(mutex_);
-    if (closing_) return;
-    if (requested_) {
-      static constexpr char kMessage[] = "cw-sidecar: second signal, exiting now\n";
+    {
+      std::lock_guard lock(mutex_);
+      if (closing_) return;
+    }
+    if (requested_.exchange(true)) {
+      static constexpr char kMessage[] = "cw-sidecar: second signal, exiting now; checkpoints are intact\n";
       [[maybe_unused]] const auto n = ::write(2, kMessage, sizeof kMessage - 1);
       ::_exit(1);
     }
-    requested_ = true;
-    lock.unlock();
-    changed_.notify_all();
+    wake_.notify();
   }
-}
-
-bool Shutdown::requested() const {
-  std::lock_guard lock(mutex_);
-  return requested_;
 }
 
 void Shutdown::request() {
-  {
-    std::lock_guard lock(mutex_);
-    requested_ = true;
-  }
-  changed_.notify_all();
+  requested_.store(true);
+  wake_.notify();
 }
 
-bool Shutdown::wait_for(std::chrono::milliseconds duration) {
-  std::unique_lock lock(mutex_);
-  return changed_.wait_for(lock, duration, [this] { return requested_; });
+void Shutdown::abort() {
+  {
+    std::lock_guard lock(mutex_);
+    aborted_.store(true);
+  }
+  aborted_changed_.notify_all();
+}
+
+bool Shutdown::AbortPause::wait_for(std::chrono::milliseconds duration) {
+  std::unique_lock lock(owner_.mutex_);
+  return owner_.aborted_changed_.wait_for(lock, duration, [this] { return owner_.aborted_.load(); });
 }
 
 }  // namespace cw::app

@@ -1,41 +1,65 @@
 #pragma once
-// Shutdown: turns SIGTERM and SIGINT into a stop request the pipeline can wait
-// on. The first signal asks for a graceful stop (finish the request in flight,
-// persist checkpoints); a second one exits at once, which is safe because
-// checkpoints are only ever replaced atomically.
+// Shutdown: SIGTERM and SIGINT as a two-step stop.
+//
+// The first signal requests a graceful stop: reading stops, what was read is
+// still sent, checkpoints are persisted. When the grace period runs out the
+// reader calls abort(): requests under way are abandoned and retries end, and
+// what was not acknowledged stays on disk for the next start. A second signal
+// exits at once, which is safe because checkpoints are only ever replaced
+// atomically.
 //
 // Construct it in main() before any other thread starts: it blocks the signals
 // in the calling thread so every later thread inherits the mask, and a watcher
 // thread takes them with sigwait().
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "cloudwatch/delivery.h"
+#include "common/wake.h"
 
 namespace cw::app {
 
-class Shutdown final : public cloudwatch::Pause {
+class Shutdown {
  public:
   Shutdown();
-  ~Shutdown() override;
+  ~Shutdown();
   Shutdown(const Shutdown&) = delete;
   Shutdown& operator=(const Shutdown&) = delete;
 
-  bool requested() const;
-  // Sleeps up to `duration`; returns true at once when a stop was requested.
-  bool wait_for(std::chrono::milliseconds duration) override;
+  bool requested() const { return requested_.load(); }
   void request();  // as if SIGTERM arrived
+  int wake_fd() const { return wake_.fd(); }  // readable once a stop was requested
+
+  void abort();
+  bool aborted() const { return aborted_.load(); }
+  const std::atomic<bool>& abort_flag() const { return aborted_; }
+
+  // Retry pauses of the senders: cut short only by abort().
+  cloudwatch::Pause& sender_pause() { return sender_pause_; }
 
  private:
+  class AbortPause final : public cloudwatch::Pause {
+   public:
+    explicit AbortPause(Shutdown& owner) : owner_(owner) {}
+    bool wait_for(std::chrono::milliseconds duration) override;
+
+   private:
+    Shutdown& owner_;
+  };
+
   void watch();
 
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  bool requested_ = false;
+  std::atomic<bool> requested_{false};
+  std::atomic<bool> aborted_{false};
+  Wake wake_;
+  std::mutex mutex_;
+  std::condition_variable aborted_changed_;
   bool closing_ = false;
+  AbortPause sender_pause_{*this};
   std::thread watcher_;
 };
 

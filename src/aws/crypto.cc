@@ -35,6 +35,21 @@ Sha256Digest sha256(std::string_view data) {
   return digest;
 }
 
+Sha256Digest sha256(std::span<const std::string_view> parts) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (ctx == nullptr) throw std::runtime_error("SHA-256 failed: EVP_MD_CTX_new");
+  Sha256Digest digest{};
+  unsigned int length = 0;
+  bool ok = EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1;
+  for (std::string_view part : parts) {
+    ok = ok && EVP_DigestUpdate(ctx, bytes_of(part), part.size()) == 1;
+  }
+  ok = ok && EVP_DigestFinal_ex(ctx, digest.data(), &length) == 1 && length == digest.size();
+  EVP_MD_CTX_free(ctx);
+  if (!ok) throw std::runtime_error("SHA-256 failed in OpenSSL EVP_DigestUpdate");
+  return digest;
+}
+
 Sha256Digest hmac_sha256(std::span<const unsigned char> key, std::string_view data) {
   if (key.size() > static_cast<std::size_t>(INT_MAX)) {
     throw std::runtime_error("HMAC-SHA256 key too long for OpenSSL");

@@ -11,6 +11,8 @@ namespace cw::aws {
 using Sha256Digest = std::array<unsigned char, 32>;
 
 Sha256Digest sha256(std::string_view data);
+// The digest of the concatenation of `parts`, without concatenating them.
+Sha256Digest sha256(std::span<const std::string_view> parts);
 Sha256Digest hmac_sha256(std::span<const unsigned char> key, std::string_view data);
 Sha256Digest hmac_sha256(std::string_view key, std::string_view data);
 std::string to_hex(std::span<const unsigned char> bytes);  // lower-case

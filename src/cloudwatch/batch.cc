@@ -6,11 +6,13 @@
 #include "cloudwatch/json_escape.h"
 
 namespace cw::cloudwatch {
+namespace {
 
-Batch::Batch(Limits limits) : limits_(limits) {
-  events_.reserve(limits_.max_batch_events);
-  arena_.reserve(limits_.max_batch_bytes + limits_.max_batch_bytes / 8);
-}
+constexpr std::string_view kSuffix = "]}";
+
+}  // namespace
+
+Batch::Batch(Limits limits) : limits_(limits) {}
 
 bool Batch::fits(std::size_t message_bytes, std::int64_t timestamp_ms) const {
   if (events_.size() >= limits_.max_batch_events) return false;
@@ -22,17 +24,27 @@ bool Batch::fits(std::size_t message_bytes, std::int64_t timestamp_ms) const {
 }
 
 void Batch::add(std::int64_t timestamp_ms, std::string_view message) {
-  const auto offset = static_cast<std::uint32_t>(arena_.size());
-  append_json_escaped(arena_, message);
-  const auto length = static_cast<std::uint32_t>(arena_.size() - offset);
   if (events_.empty()) {
+    // Reserve on first use, so idle batches of the pool cost no memory.
+    if (events_text_.capacity() == 0) events_text_.reserve(limits_.max_batch_bytes + limits_.max_batch_bytes / 4);
     min_ts_ = max_ts_ = timestamp_ms;
   } else {
+    events_text_.push_back(',');
     if (timestamp_ms < max_ts_) sorted_ = false;
     min_ts_ = std::min(min_ts_, timestamp_ms);
     max_ts_ = std::max(max_ts_, timestamp_ms);
   }
-  events_.push_back(Entry{timestamp_ms, offset, length});
+  const auto offset = static_cast<std::uint32_t>(events_text_.size());
+  char number[24];
+  const auto [end, ec] = std::to_chars(number, number + sizeof number, timestamp_ms);
+  (void)ec;  // 24 chars always hold an int64
+  events_text_.append(R"({"timestamp":)");
+  events_text_.append(number, static_cast<std::size_t>(end - number));
+  events_text_.append(R"(,"message":")");
+  append_json_escaped(events_text_, message);
+  events_text_.append("\"}");
+  events_.push_back(Entry{timestamp_ms, offset, static_cast<std::uint32_t>(events_text_.size() - offset),
+                          static_cast<std::uint32_t>(message.size())});
   payload_bytes_ += message.size() + limits_.per_event_overhead;
 }
 
@@ -46,38 +58,79 @@ void Batch::advance_source(std::uint64_t file_id, std::uint64_t end_offset) {
   sources_.push_back(SourcePosition{file_id, end_offset});
 }
 
+void Batch::set_destination(std::string_view group, std::string_view stream) {
+  stream_ = std::string(stream);
+  prefix_.assign(R"({"logGroupName":")");
+  append_json_escaped(prefix_, group);
+  prefix_.append(R"(","logStreamName":")");
+  append_json_escaped(prefix_, stream);
+  prefix_.append(R"(","logEvents":[)");
+}
+
+void Batch::sort_if_needed() {
+  if (sorted_) return;
+  std::stable_sort(events_.begin(), events_.end(),
+                   [](const Entry& a, const Entry& b) { return a.timestamp_ms < b.timestamp_ms; });
+  scratch_.clear();
+  scratch_.reserve(events_text_.size());
+  for (Entry& e : events_) {
+    if (!scratch_.empty()) scratch_.push_back(',');
+    const auto offset = static_cast<std::uint32_t>(scratch_.size());
+    scratch_.append(events_text_, e.offset, e.length);
+    e.offset = offset;
+  }
+  events_text_.swap(scratch_);
+  sorted_ = true;
+}
+
+std::array<std::string_view, 3> Batch::body_parts() {
+  sort_if_needed();
+  return {prefix_, events_text_, kSuffix};
+}
+
+std::size_t Batch::body_size() { return prefix_.size() + events_text_.size() + kSuffix.size(); }
+
 void Batch::write_body(std::string& out, std::string_view group, std::string_view stream) {
-  if (!sorted_) {
-    std::stable_sort(events_.begin(), events_.end(),
-                     [](const Entry& a, const Entry& b) { return a.timestamp_ms < b.timestamp_ms; });
-    sorted_ = true;
-  }
+  set_destination(group, stream);
   out.clear();
-  out.reserve(arena_.size() + events_.size() * 40 + group.size() + stream.size() + 64);
-  out.append(R"({"logGroupName":")");
-  append_json_escaped(out, group);
-  out.append(R"(","logStreamName":")");
-  append_json_escaped(out, stream);
-  out.append(R"(","logEvents":[)");
-  char number[24];
-  bool first = true;
-  for (const Entry& e : events_) {
-    out.append(first ? R"({"timestamp":)" : R"(,{"timestamp":)");
-    first = false;
-    const auto [end, ec] = std::to_chars(number, number + sizeof number, e.timestamp_ms);
-    (void)ec;  // 24 chars always hold an int64
-    out.append(number, static_cast<std::size_t>(end - number));
-    out.append(R"(,"message":")");
-    out.append(arena_, e.offset, e.length);
-    out.append("\"}");
+  for (std::string_view part : body_parts()) out.append(part);
+}
+
+std::string_view Batch::event_json(std::size_t i) {
+  sort_if_needed();
+  return std::string_view(events_text_).substr(events_[i].offset, events_[i].length);
+}
+
+std::int64_t Batch::timestamp_at(std::size_t i) {
+  sort_if_needed();
+  return events_[i].timestamp_ms;
+}
+
+void Batch::copy_events_to(std::size_t from, std::size_t to, Batch& out) {
+  sort_if_needed();
+  for (std::size_t i = from; i < to; ++i) {
+    const Entry& e = events_[i];
+    if (out.events_.empty()) {
+      out.min_ts_ = out.max_ts_ = e.timestamp_ms;
+    } else {
+      out.events_text_.push_back(',');
+      if (e.timestamp_ms < out.max_ts_) out.sorted_ = false;
+      out.min_ts_ = std::min(out.min_ts_, e.timestamp_ms);
+      out.max_ts_ = std::max(out.max_ts_, e.timestamp_ms);
+    }
+    const auto offset = static_cast<std::uint32_t>(out.events_text_.size());
+    out.events_text_.append(events_text_, e.offset, e.length);
+    out.events_.push_back(Entry{e.timestamp_ms, offset, e.length, e.message_bytes});
+    out.payload_bytes_ += e.message_bytes + limits_.per_event_overhead;
   }
-  out.append("]}");
 }
 
 void Batch::clear() {
   events_.clear();
-  arena_.clear();
+  events_text_.clear();
   sources_.clear();
+  stream_.clear();
+  prefix_.clear();
   payload_bytes_ = 0;
   min_ts_ = max_ts_ = 0;
   sorted_ = true;

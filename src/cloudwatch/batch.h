@@ -3,10 +3,13 @@
 // acknowledge once CloudWatch accepts them.
 //
 // fits() enforces every limit of the request (bytes with the per-event
-// overhead, event count, 24-hour span); write_body() orders the events by
-// timestamp, so a batch is always a valid request. Messages are stored already
-// JSON-escaped in one arena: adding an event does not allocate once warm.
+// overhead, event count, 24-hour span). Events are serialised as they are
+// added, straight into the request's own text, so the body is three pieces
+// (names, events, closing) that are hashed and sent without another copy.
+// body_parts() orders the events by timestamp first when they came out of
+// order, so a batch is always a valid request.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14,13 +17,11 @@
 #include <vector>
 
 #include "cloudwatch/limits.h"
+#include "common/source_position.h"
 
 namespace cw::cloudwatch {
 
-struct SourcePosition {
-  std::uint64_t file_id;
-  std::uint64_t end_offset;  // every byte before it is in this batch or done
-};
+using cw::SourcePosition;
 
 class Batch {
  public:
@@ -30,7 +31,6 @@ class Batch {
   std::size_t event_count() const { return events_.size(); }
   // Bytes as CloudWatch counts them: message bytes plus the per-event overhead.
   std::size_t payload_bytes() const { return payload_bytes_; }
-  std::int64_t first_timestamp_ms() const { return min_ts_; }
   const Limits& limits() const { return limits_; }
 
   // Whether an event whose message has `message_bytes` UTF-8 bytes can join.
@@ -41,21 +41,42 @@ class Batch {
   void advance_source(std::uint64_t file_id, std::uint64_t end_offset);
   const std::vector<SourcePosition>& sources() const { return sources_; }
 
-  // Replaces `out` with the request body; events in chronological order,
-  // equal timestamps in the order they were added.
+  // Group and stream this batch goes to; fixed when the batch is opened.
+  void set_destination(std::string_view group, std::string_view stream);
+  const std::string& stream() const { return stream_; }
+
+  // The request body as {names, events, closing}; views stay valid until the
+  // batch changes. Events come in chronological order, equal timestamps in the
+  // order they were added.
+  std::array<std::string_view, 3> body_parts();
+  std::size_t body_size();
+  // The body in one string (tests, benchmarks).
   void write_body(std::string& out, std::string_view group, std::string_view stream);
+
+  // Event i (in body order) as its JSON object text: {"timestamp":..,"message":".."}.
+  std::string_view event_json(std::size_t i);
+  std::int64_t timestamp_at(std::size_t i);
+  // Appends events [from, to) of this batch (in body order) to `out`, which
+  // must be able to take them (used to split a batch the service refused).
+  void copy_events_to(std::size_t from, std::size_t to, Batch& out);
 
   void clear();
 
  private:
   struct Entry {
     std::int64_t timestamp_ms;
-    std::uint32_t offset;  // of the escaped message in arena_
+    std::uint32_t offset;  // of the event's JSON object in events_text_
     std::uint32_t length;
+    std::uint32_t message_bytes;  // unescaped, as CloudWatch counts
   };
+  void sort_if_needed();
+
   Limits limits_;
   std::vector<Entry> events_;
-  std::string arena_;
+  std::string events_text_;  // "{...},{...}" — the middle piece of the body
+  std::string scratch_;      // reordering buffer, kept to avoid reallocating
+  std::string prefix_;       // {"logGroupName":..,"logStreamName":..,"logEvents":[
+  std::string stream_;
   std::vector<SourcePosition> sources_;
   std::size_t payload_bytes_ = 0;
   std::int64_t min_ts_ = 0;

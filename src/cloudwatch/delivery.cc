@@ -1,7 +1,6 @@
 #include "cloudwatch/delivery.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include "cloudwatch/json_escape.h"
 #include "cloudwatch/responses.h"
@@ -9,120 +8,215 @@
 namespace cw::cloudwatch {
 namespace {
 
-std::string create_body(std::string_view group, std::string_view stream) {
-  std::string body = R"({"logGroupName":")";
-  append_json_escaped(body, group);
-  if (!stream.empty()) {
-    body += R"(","logStreamName":")";
-    append_json_escaped(body, stream);
+void append_field(std::string& body, std::string_view name, std::string_view value) {
+  body += body.size() > 1 ? ",\"" : "\"";
+  body += name;
+  body += "\":\"";
+  append_json_escaped(body, value);
+  body += '"';
+}
+
+std::string names_body(std::string_view group, std::string_view stream) {
+  std::string body = "{";
+  append_field(body, "logGroupName", group);
+  if (!stream.empty()) append_field(body, "logStreamName", stream);
+  body += '}';
+  return body;
+}
+
+std::string create_group_body(std::string_view group, const GroupOptions& options) {
+  std::string body = "{";
+  append_field(body, "logGroupName", group);
+  if (!options.kms_key_id.empty()) append_field(body, "kmsKeyId", options.kms_key_id);
+  if (!options.group_class.empty()) append_field(body, "logGroupClass", options.group_class);
+  if (!options.tags.empty()) {
+    body += ",\"tags\":{";
+    for (std::size_t i = 0; i < options.tags.size(); ++i) {
+      if (i > 0) body += ',';
+      body += '"';
+      append_json_escaped(body, options.tags[i].first);
+      body += "\":\"";
+      append_json_escaped(body, options.tags[i].second);
+      body += '"';
+    }
+    body += '}';
   }
-  body += "\"}";
+  body += '}';
   return body;
 }
 
 }  // namespace
 
-std::string stream_name_for(std::string_view prefix, std::chrono::system_clock::time_point now) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char date[9];
-  std::strftime(date, sizeof date, "%Y%m%d", &tm);
-  return std::string(prefix) + "_" + date;
-}
-
-Delivery::Delivery(LogsClient& client, DeliveryOptions options, Pause& pause, const Logger& log)
-    : client_(client), options_(std::move(options)), pause_(pause), log_(log) {}
+Delivery::Delivery(LogsClient& client, DeliveryContext context) : client_(client), ctx_(context) {}
 
 bool Delivery::deliver(Batch& batch) {
-  const std::string stream = stream_name_for(options_.stream_prefix, std::chrono::system_clock::now());
-  batch.write_body(body_, options_.log_group, stream);
+  switch (put(batch)) {
+    case PutResult::kAccepted: return true;
+    case PutResult::kInterrupted: return false;
+    case PutResult::kInvalid: break;
+  }
+  if (batch.event_count() == 1) {
+    ctx_.counters.events_set_aside_invalid.fetch_add(1, std::memory_order_relaxed);
+    ctx_.dead_letter.write("invalid", ctx_.options.log_group, batch.stream(), batch.event_json(0));
+    ctx_.log.warn("an event was refused as invalid; set aside in " + ctx_.dead_letter.path());
+    return true;
+  }
+  ctx_.counters.batches_split.fetch_add(1, std::memory_order_relaxed);
+  return deliver_in_halves(batch);
+}
+
+bool Delivery::deliver_in_halves(Batch& batch) {
+  const std::size_t middle = batch.event_count() / 2;
+  for (const auto& [from, to] : {std::pair{std::size_t{0}, middle}, std::pair{middle, batch.event_count()}}) {
+    Batch half(batch.limits());
+    batch.copy_events_to(from, to, half);
+    half.set_destination(ctx_.options.log_group, batch.stream());
+    if (!deliver(half)) return false;
+  }
+  return true;
+}
+
+Delivery::PutResult Delivery::put(Batch& batch) {
+  const auto parts = batch.body_parts();
   for (int attempt = 0;; ++attempt) {
-    ++stats_.requests;
-    CallResult result = client_.call("PutLogEvents", body_);
+    if (attempt > 0) ctx_.counters.retries.fetch_add(1, std::memory_order_relaxed);
+    if (!ctx_.governor.acquire()) return PutResult::kInterrupted;
+    CallResult result = client_.call("PutLogEvents", parts);
+    ctx_.governor.release(!result.ok && result.error.throttled);
     if (result.ok) {
       const RejectedCounts rejected = parse_rejected(result.body, batch.event_count());
-      stats_.rejected_too_new += rejected.too_new;
-      stats_.rejected_too_old += rejected.too_old;
-      stats_.rejected_expired += rejected.expired;
+      auto& c = ctx_.counters;
+      c.requests_ok.fetch_add(1, std::memory_order_relaxed);
+      c.events_accepted.fetch_add(batch.event_count() - rejected.total(), std::memory_order_relaxed);
+      c.events_rejected_too_new.fetch_add(rejected.too_new, std::memory_order_relaxed);
+      c.events_rejected_too_old.fetch_add(rejected.too_old, std::memory_order_relaxed);
+      c.events_rejected_expired.fetch_add(rejected.expired, std::memory_order_relaxed);
+      c.bytes_sent.fetch_add(batch.body_size(), std::memory_order_relaxed);
+      c.payload_bytes_accepted.fetch_add(batch.payload_bytes(), std::memory_order_relaxed);
+      ctx_.trouble.success();
       if (rejected.total() > 0) {
-        log_.warn("CloudWatch rejected " + std::to_string(rejected.total()) + " of " +
-                  std::to_string(batch.event_count()) + " events (too new: " + std::to_string(rejected.too_new) +
-                  ", too old: " + std::to_string(rejected.too_old) + ", expired: " +
-                  std::to_string(rejected.expired) + ")");
+        // Indexes are in body order: expired and too old first, too new last.
+        const std::size_t old_end = rejected.expired + rejected.too_old;
+        for (std::size_t i = 0; i < batch.event_count(); ++i) {
+          if (i >= old_end && i < batch.event_count() - rejected.too_new) continue;
+          const char* reason = i < rejected.expired ? "expired" : i < old_end ? "too_old" : "too_new";
+          ctx_.dead_letter.write(reason, ctx_.options.log_group, batch.stream(), batch.event_json(i));
+        }
+        ctx_.log.warn("CloudWatch rejected " + std::to_string(rejected.total()) + " of " +
+                      std::to_string(batch.event_count()) + " events (too new: " + std::to_string(rejected.too_new) +
+                      ", too old: " + std::to_string(rejected.too_old) + ", expired: " +
+                      std::to_string(rejected.expired) + ")");
       }
-      ++stats_.batches_accepted;
-      stats_.events_accepted += batch.event_count() - rejected.total();
-      stats_.bytes_accepted += batch.payload_bytes();
-      return true;
+      return PutResult::kAccepted;
     }
     const ApiError& error = result.error;
-    if (error.throttled) ++stats_.throttled;
+    count_failure(error);
     switch (error.action) {
       case ErrorAction::kCreateThenRetry:
-        log_.info("log group or stream missing (" + error.describe() + "); creating " + options_.log_group +
-                  "/" + stream);
-        if (attempt > 0 && backoff(attempt)) return false;  // created, yet missing again
-        if (!ensure_group_and_stream(stream)) return false;
+        ctx_.log.info("log group or stream missing (" + error.describe() + "); creating " + ctx_.options.log_group +
+                      "/" + batch.stream());
+        if (attempt > 0 && backoff(attempt)) return PutResult::kInterrupted;  // created, yet missing again
+        if (!ensure_group_and_stream(batch.stream())) return PutResult::kInterrupted;
         break;
-      case ErrorAction::kRetry:
       case ErrorAction::kRefreshThenRetry:
-        if (error.action == ErrorAction::kRefreshThenRetry) client_.invalidate_credentials();
-        log_.warn("PutLogEvents failed, will retry: " + error.describe());
-        if (backoff(attempt)) return false;
+        client_.invalidate_credentials();
+        [[fallthrough]];
+      case ErrorAction::kRetry:
+        ctx_.trouble.failure("PutLogEvents: " + error.describe());
+        if (backoff(attempt)) return PutResult::kInterrupted;
         break;
       case ErrorAction::kFixRequest:
-        // The batcher keeps every documented limit, so this is a limit we do not
-        // know of; resending the same request cannot succeed.
-        stats_.refused_invalid += batch.event_count();
-        log_.error("PutLogEvents refused a batch of " + std::to_string(batch.event_count()) +
-                   " events as invalid, skipping it: " + error.describe());
-        return true;
+        ctx_.log.warn("PutLogEvents refused a batch of " + std::to_string(batch.event_count()) +
+                      " events: " + error.describe());
+        return PutResult::kInvalid;
       case ErrorAction::kAlreadyDone:
       case ErrorAction::kFatal:
-        throw FatalDeliveryError("PutLogEvents to " + options_.log_group + "/" + stream + " failed: " +
-                                 error.describe());
+        throw FatalDeliveryError("PutLogEvents to " + ctx_.options.log_group + "/" + batch.stream() +
+                                 " failed: " + error.describe());
     }
-    ++stats_.retries;
   }
 }
 
 bool Delivery::ensure_group_and_stream(const std::string& stream) {
+  if (!create_group()) return false;
   for (int attempt = 0;; ++attempt) {
-    ++stats_.requests;
-    CallResult group = client_.call("CreateLogGroup", create_body(options_.log_group, ""));
-    if (group.ok || group.error.action == ErrorAction::kAlreadyDone) break;
-    if (group.error.action == ErrorAction::kFixRequest) {
-      throw FatalDeliveryError("CreateLogGroup " + options_.log_group + " failed: " + group.error.describe());
-    }
-    if (group.error.action == ErrorAction::kFatal) {
-      // A role may be allowed to write to an existing group but not to create
-      // one; the stream call below tells whether the group exists.
-      log_.warn("CreateLogGroup " + options_.log_group + " failed: " + group.error.describe());
-      break;
-    }
-    if (backoff(attempt)) return false;
-  }
-  for (int attempt = 0;; ++attempt) {
-    ++stats_.requests;
-    CallResult created = client_.call("CreateLogStream", create_body(options_.log_group, stream));
+    ctx_.counters.create_calls.fetch_add(1, std::memory_order_relaxed);
+    CallResult created = client_.call("CreateLogStream", names_body(ctx_.options.log_group, stream));
     if (created.ok || created.error.action == ErrorAction::kAlreadyDone) return true;
-    if (created.error.action == ErrorAction::kFatal || created.error.action == ErrorAction::kFixRequest) {
-      throw FatalDeliveryError("CreateLogStream " + options_.log_group + "/" + stream + " failed: " +
-                               created.error.describe());
+    count_failure(created.error);
+    switch (created.error.action) {
+      case ErrorAction::kFatal:
+      case ErrorAction::kFixRequest:
+      case ErrorAction::kAlreadyDone:
+        throw FatalDeliveryError("CreateLogStream " + ctx_.options.log_group + "/" + stream + " failed: " +
+                                 created.error.describe());
+      case ErrorAction::kCreateThenRetry:
+        return true;  // the group vanished again: the next put finds out and recreates it
+      case ErrorAction::kRefreshThenRetry:
+        client_.invalidate_credentials();
+        [[fallthrough]];
+      case ErrorAction::kRetry:
+        ctx_.trouble.failure("CreateLogStream: " + created.error.describe());
+        if (backoff(attempt)) return false;
+        break;
     }
-    if (created.error.action == ErrorAction::kCreateThenRetry) return true;  // group vanished: put again
-    if (backoff(attempt)) return false;
   }
 }
 
+bool Delivery::create_group() {
+  const std::string& group = ctx_.options.log_group;
+  for (int attempt = 0;; ++attempt) {
+    ctx_.counters.create_calls.fetch_add(1, std::memory_order_relaxed);
+    CallResult created = client_.call("CreateLogGroup", create_group_body(group, ctx_.options.group));
+    if (created.ok) {
+      ctx_.log.info("created log group " + group);
+      if (ctx_.options.group.retention_days > 0) {
+        std::string retention = names_body(group, "");
+        retention.insert(retention.size() - 1,
+                         ",\"retentionInDays\":" + std::to_string(ctx_.options.group.retention_days));
+        CallResult set = client_.call("PutRetentionPolicy", retention);
+        if (!set.ok) ctx_.log.warn("PutRetentionPolicy on " + group + " failed: " + set.error.describe());
+      }
+      return true;
+    }
+    switch (created.error.action) {
+      case ErrorAction::kAlreadyDone: return true;
+      case ErrorAction::kFatal:
+        // A role may be allowed to write to an existing group but not to create
+        // one; the stream call that follows tells whether the group exists.
+        ctx_.log.warn("CreateLogGroup " + group + " failed: " + created.error.describe());
+        return true;
+      case ErrorAction::kFixRequest:
+        throw FatalDeliveryError("CreateLogGroup " + group + " failed: " + created.error.describe());
+      case ErrorAction::kRefreshThenRetry:
+        client_.invalidate_credentials();
+        [[fallthrough]];
+      case ErrorAction::kCreateThenRetry:
+      case ErrorAction::kRetry:
+        count_failure(created.error);
+        ctx_.trouble.failure("CreateLogGroup: " + created.error.describe());
+        if (backoff(attempt)) return false;
+        break;
+    }
+  }
+}
+
+void Delivery::count_failure(const ApiError& error) {
+  auto& c = ctx_.counters;
+  if (error.throttled) c.requests_throttled.fetch_add(1, std::memory_order_relaxed);
+  else if (error.http_status == 0) c.requests_network_error.fetch_add(1, std::memory_order_relaxed);
+  else if (error.http_status >= 500 || error.action == ErrorAction::kRetry) {
+    c.requests_server_error.fetch_add(1, std::memory_order_relaxed);
+  }
+  else c.requests_client_error.fetch_add(1, std::memory_order_relaxed);
+}
+
 bool Delivery::backoff(int attempt) {
-  const auto base = options_.backoff_base.count();
-  const auto cap = options_.backoff_cap.count();
-  const int shift = std::min(attempt, 20);
-  const auto ceiling = std::min<std::int64_t>(cap, base << shift);
+  const auto base = ctx_.options.backoff_base.count();
+  const auto cap = ctx_.options.backoff_cap.count();
+  const auto ceiling = std::min<std::int64_t>(cap, base << std::min(attempt, 20));
   std::uniform_int_distribution<std::int64_t> jitter(0, std::max<std::int64_t>(ceiling, 1));
-  return pause_.wait_for(std::chrono::milliseconds(jitter(rng_)));
+  return ctx_.pause.wait_for(std::chrono::milliseconds(jitter(rng_)));
 }
 
 }  // namespace cw::cloudwatch

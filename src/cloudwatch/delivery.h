@@ -1,21 +1,29 @@
 #pragma once
-// Delivery: gets one batch accepted by CloudWatch, whatever it takes.
+// Delivery: gets one batch to a final outcome in CloudWatch, whatever it takes.
+// One per sender thread (it owns the thread's connection through LogsClient).
 //
-// It sends PutLogEvents first and creates the group and stream only when the
-// service says they are missing (no Describe calls; creations are remembered).
-// Throttling, 5xx and connection errors are retried with capped full-jitter
-// backoff, without a give-up limit: the lines wait safely in their files.
-// Errors that no retry can fix (denied, unknown key, bad signature) throw
-// FatalDeliveryError. Waiting stops early when the Pause is interrupted.
+// PutLogEvents goes first; the group and stream are created only when the
+// service says they are missing (no Describe calls), then the same batch is
+// resent. Throttling, 5xx and connection errors are retried with capped
+// full-jitter backoff and no give-up limit: the lines wait safely in their
+// files. A batch refused as invalid is split in halves until the refused
+// events are alone; those are set aside (dead-letter file). Events the service
+// rejects as too old or too new are final and counted. Errors no retry can fix
+// (denied, unknown key) throw FatalDeliveryError. Every attempt is re-signed.
 
 #include <chrono>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "cloudwatch/batch.h"
+#include "cloudwatch/dead_letter.h"
 #include "cloudwatch/logs_client.h"
+#include "cloudwatch/throttle_governor.h"
+#include "cloudwatch/trouble_log.h"
+#include "common/counters.h"
 #include "common/logger.h"
 
 namespace cw::cloudwatch {
@@ -25,56 +33,58 @@ class FatalDeliveryError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Sleeps between retries; returns true when it was interrupted (shutdown).
+// Sleeps between retries; returns true when it was interrupted (hard stop).
 class Pause {
  public:
   virtual ~Pause() = default;
   virtual bool wait_for(std::chrono::milliseconds duration) = 0;
 };
 
+// How a log group is created when it is missing.
+struct GroupOptions {
+  int retention_days = 0;  // 0: never expire (PutRetentionPolicy not called)
+  std::vector<std::pair<std::string, std::string>> tags;
+  std::string kms_key_id;
+  std::string group_class;  // STANDARD or INFREQUENT_ACCESS; empty: the service default
+};
+
 struct DeliveryOptions {
   std::string log_group;
-  std::string stream_prefix;
+  GroupOptions group;
   std::chrono::milliseconds backoff_base{200};
   std::chrono::milliseconds backoff_cap{20000};
 };
 
-struct DeliveryStats {
-  std::uint64_t requests = 0;
-  std::uint64_t retries = 0;
-  std::uint64_t throttled = 0;
-  std::uint64_t batches_accepted = 0;
-  std::uint64_t events_accepted = 0;
-  std::uint64_t bytes_accepted = 0;  // as CloudWatch counts them
-  std::uint64_t rejected_too_new = 0;
-  std::uint64_t rejected_too_old = 0;
-  std::uint64_t rejected_expired = 0;
-  std::uint64_t refused_invalid = 0;  // events of batches refused as invalid
+// Everything a sender thread shares with the others.
+struct DeliveryContext {
+  const DeliveryOptions& options;
+  ThrottleGovernor& governor;
+  Pause& pause;
+  Counters& counters;
+  DeadLetter& dead_letter;
+  TroubleLog& trouble;
+  const Logger& log;
 };
-
-// "<prefix>_<YYYYMMDD>", the date of `now` in the process's local zone, as the seed.
-std::string stream_name_for(std::string_view prefix, std::chrono::system_clock::time_point now);
 
 class Delivery {
  public:
-  Delivery(LogsClient& client, DeliveryOptions options, Pause& pause, const Logger& log);
+  Delivery(LogsClient& client, DeliveryContext context);
 
-  // Returns true once CloudWatch accepted the batch (events it rejected as too
-  // old/new are final and counted), false when interrupted before that.
+  // True once every event of the batch has its final outcome; false when a
+  // hard stop interrupted it (nothing of it may be acknowledged then).
   bool deliver(Batch& batch);
 
-  const DeliveryStats& stats() const { return stats_; }
-
  private:
-  bool ensure_group_and_stream(const std::string& stream);  // false: interrupted
+  enum class PutResult { kAccepted, kInvalid, kInterrupted };
+  PutResult put(Batch& batch);
+  bool deliver_in_halves(Batch& batch);
+  bool ensure_group_and_stream(const std::string& stream);
+  bool create_group();
+  void count_failure(const ApiError& error);
   bool backoff(int attempt);
 
   LogsClient& client_;
-  DeliveryOptions options_;
-  Pause& pause_;
-  const Logger& log_;
-  DeliveryStats stats_;
-  std::string body_;
+  DeliveryContext ctx_;
   std::mt19937_64 rng_{std::random_device{}()};
 };
 

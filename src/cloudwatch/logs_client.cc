@@ -20,7 +20,7 @@ LogsClient::LogsClient(aws::Endpoint endpoint, aws::CredentialsProvider& credent
                        http::Options http_options)
     : endpoint_(std::move(endpoint)), credentials_(credentials), http_(std::move(http_options)) {}
 
-CallResult LogsClient::call(std::string_view operation, std::string_view body) {
+CallResult LogsClient::call(std::string_view operation, std::span<const std::string_view> body_parts) {
   CallResult result;
   aws::Credentials credentials;
   try {
@@ -44,12 +44,12 @@ CallResult LogsClient::call(std::string_view operation, std::string_view body) {
   if (!credentials.session_token.empty()) {
     signable.headers.push_back({"x-amz-security-token", credentials.session_token});
   }
-  signable.payload_sha256_hex = aws::sha256_hex(body);
+  signable.payload_sha256_hex = aws::to_hex(aws::sha256(body_parts));
   const aws::SigningResult signature = signer_.sign(signable, credentials, endpoint_.region, "logs", date);
 
   http::Request request;
   request.url = endpoint_.url;
-  request.body = body;
+  request.body_parts.assign(body_parts.begin(), body_parts.end());
   request.headers.reserve(signable.headers.size() + 1);
   for (auto& header : signable.headers) {
     if (header.name == "host") continue;  // libcurl writes Host from the URL, identically

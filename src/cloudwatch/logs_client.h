@@ -4,6 +4,7 @@
 // date, current credentials). Not thread-safe: one client per sending thread.
 
 #include <chrono>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -25,8 +26,12 @@ class LogsClient {
  public:
   LogsClient(aws::Endpoint endpoint, aws::CredentialsProvider& credentials, http::Options http_options);
 
-  // operation: "PutLogEvents", "CreateLogGroup", ... ; body: the JSON input.
-  CallResult call(std::string_view operation, std::string_view body);
+  // operation: "PutLogEvents", "CreateLogGroup", ... ; body: the JSON input,
+  // whole or in consecutive pieces (hashed and sent without joining them).
+  CallResult call(std::string_view operation, std::span<const std::string_view> body_parts);
+  CallResult call(std::string_view operation, std::string_view body) {
+    return call(operation, std::span<const std::string_view>(&body, 1));
+  }
 
   // Corrects the signing clock from a response's Date header (clock skew).
   void correct_clock(std::string_view http_date);

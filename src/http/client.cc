@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 namespace cw::http {
@@ -42,6 +44,56 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return n;
 }
 
+// Feeds the body pieces to libcurl in order.
+struct BodyReader {
+  const std::vector<std::string_view>* parts;
+  std::size_t part = 0;
+  std::size_t offset = 0;
+};
+
+std::size_t on_read(char* out, std::size_t size, std::size_t count, void* user) {
+  auto* reader = static_cast<BodyReader*>(user);
+  const std::size_t room = size * count;
+  std::size_t written = 0;
+  while (written < room && reader->part < reader->parts->size()) {
+    const std::string_view piece = (*reader->parts)[reader->part];
+    const std::size_t n = std::min(room - written, piece.size() - reader->offset);
+    std::memcpy(out + written, piece.data() + reader->offset, n);
+    written += n;
+    reader->offset += n;
+    if (reader->offset == piece.size()) {
+      ++reader->part;
+      reader->offset = 0;
+    }
+  }
+  return written;
+}
+
+// libcurl rewinds the body when it resends on a fresh connection after a
+// reused one turned out closed.
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* reader = static_cast<BodyReader*>(user);
+  if (origin != SEEK_SET) return CURL_SEEKFUNC_CANTSEEK;
+  reader->part = 0;
+  reader->offset = 0;
+  curl_off_t remaining = offset;
+  while (remaining > 0 && reader->part < reader->parts->size()) {
+    const auto size = static_cast<curl_off_t>((*reader->parts)[reader->part].size());
+    if (remaining < size) {
+      reader->offset = static_cast<std::size_t>(remaining);
+      return CURL_SEEKFUNC_OK;
+    }
+    remaining -= size;
+    ++reader->part;
+  }
+  return remaining == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* abort = static_cast<const std::atomic<bool>*>(user);
+  return abort->load(std::memory_order_relaxed) ? 1 : 0;
+}
+
 }  // namespace
 
 std::string_view Response::header(std::string_view lower_name) const {
@@ -75,7 +127,22 @@ Response HttpClient::perform(const Request& request) {
   if (!options_.ca_bundle.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
-  if (request.method == "POST") {
+  if (options_.abort != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, options_.abort);
+  }
+  BodyReader reader{&request.body_parts};
+  if (!request.body_parts.empty()) {
+    curl_off_t size = 0;
+    for (std::string_view part : request.body_parts) size += static_cast<curl_off_t>(part.size());
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &reader);
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &reader);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, size);
+  } else if (request.method == "POST") {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));

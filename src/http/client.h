@@ -4,6 +4,7 @@
 // Proxies come from the standard variables (HTTPS_PROXY, NO_PROXY) as libcurl
 // reads them; TLS is always verified, against `ca_bundle` when one is given.
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ struct Options {
   std::chrono::milliseconds request_timeout{30000};
   std::string ca_bundle;  // AWS_CA_BUNDLE; empty: the system store
   std::string user_agent = "cw-sidecar";
+  // When set and true, a request under way is abandoned (shutdown deadline).
+  const std::atomic<bool>* abort = nullptr;
 };
 
 struct Request {
@@ -24,6 +27,8 @@ struct Request {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string_view body;  // not copied: must outlive perform()
+  // Alternatively the body as consecutive pieces, sent without joining them.
+  std::vector<std::string_view> body_parts;
 };
 
 struct Response {

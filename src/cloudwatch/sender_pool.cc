@@ -1,0 +1,107 @@
+#include "cloudwatch/sender_pool.h"
+
+namespace cw::cloudwatch {
+
+SenderPool::SenderPool(int senders, Limits limits, const std::function<std::unique_ptr<LogsClient>()>& make_client,
+                       DeliveryContext context, Wake& completed)
+    : context_(context), completed_(completed) {
+  senders = std::max(1, senders);
+  for (int i = 0; i <= senders; ++i) {
+    batches_.push_back(std::make_unique<Batch>(limits));
+    free_.push_back(batches_.back().get());
+  }
+  for (int i = 0; i < senders; ++i) clients_.push_back(make_client());
+  for (auto& client : clients_) threads_.emplace_back([this, c = client.get()] { run(*c); });
+}
+
+SenderPool::~SenderPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_.notify_all();
+  for (auto& thread : threads_) thread.join();
+}
+
+Batch* SenderPool::acquire() {
+  std::unique_lock lock(mutex_);
+  freed_.wait(lock, [this] { return !free_.empty() || fatal_; });
+  if (fatal_) return nullptr;
+  Batch* batch = free_.back();
+  free_.pop_back();
+  return batch;
+}
+
+void SenderPool::submit(Batch* batch, std::uint64_t sequence) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(Job{batch, sequence});
+    ++in_flight_;
+  }
+  context_.counters.batches_in_flight.fetch_add(1, std::memory_order_relaxed);
+  context_.counters.events_in_flight.fetch_add(static_cast<std::int64_t>(batch->event_count()),
+                                               std::memory_order_relaxed);
+  work_.notify_one();
+}
+
+void SenderPool::run(LogsClient& client) {
+  Delivery delivery(client, context_);
+  for (;;) {
+    Job job{};
+    {
+      std::unique_lock lock(mutex_);
+      work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to send
+      job = queue_.front();
+      queue_.pop_front();
+    }
+    bool delivered = false;
+    try {
+      delivered = !fatal_flag() && delivery.deliver(*job.batch);
+    } catch (const FatalDeliveryError&) {
+      std::lock_guard lock(mutex_);
+      if (!fatal_) fatal_ = std::current_exception();
+      context_.governor.cancel();  // the other senders stop waiting for a turn
+    }
+    finish(job.batch, Completion{job.sequence, delivered});
+  }
+}
+
+bool SenderPool::fatal_flag() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<bool>(fatal_);
+}
+
+void SenderPool::finish(Batch* batch, Completion completion) {
+  context_.counters.batches_in_flight.fetch_sub(1, std::memory_order_relaxed);
+  context_.counters.events_in_flight.fetch_sub(static_cast<std::int64_t>(batch->event_count()),
+                                               std::memory_order_relaxed);
+  batch->clear();
+  {
+    std::lock_guard lock(mutex_);
+    free_.push_back(batch);
+    completions_.push_back(completion);
+    --in_flight_;
+  }
+  freed_.notify_one();
+  completed_.notify();
+}
+
+std::vector<Completion> SenderPool::take_completions() {
+  std::lock_guard lock(mutex_);
+  std::vector<Completion> out;
+  out.swap(completions_);
+  return out;
+}
+
+std::size_t SenderPool::in_flight() const {
+  std::lock_guard lock(mutex_);
+  return in_flight_;
+}
+
+void SenderPool::check_fatal() const {
+  std::lock_guard lock(mutex_);
+  if (fatal_) std::rethrow_exception(fatal_);
+}
+
+}  // namespace cw::cloudwatch

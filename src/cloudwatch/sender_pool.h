@@ -1,0 +1,77 @@
+#pragma once
+// SenderPool: threads that deliver batches while the reading thread goes on
+// reading. Each thread has its own connection (LogsClient) and Delivery.
+//
+// The pool owns a fixed set of batches (one per sender plus one being filled):
+// acquire() blocks while all are in use, which is the back-pressure that bounds
+// memory however large the backlog is. Completions are reported in the order
+// they happen; the reader acknowledges files only over a contiguous run of
+// them. A FatalDeliveryError in any thread stops the pool and is rethrown to
+// the reader by check_fatal().
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "cloudwatch/batch.h"
+#include "cloudwatch/delivery.h"
+#include "common/wake.h"
+
+namespace cw::cloudwatch {
+
+struct Completion {
+  std::uint64_t sequence;
+  bool delivered;  // false: interrupted by a hard stop, nothing may be acknowledged
+};
+
+class SenderPool {
+ public:
+  SenderPool(int senders, Limits limits, const std::function<std::unique_ptr<LogsClient>()>& make_client,
+             DeliveryContext context, Wake& completed);
+  ~SenderPool();  // finishes what was submitted (or is interrupted by the Pause), joins
+  SenderPool(const SenderPool&) = delete;
+  SenderPool& operator=(const SenderPool&) = delete;
+
+  // A cleared batch to fill; blocks while every batch is in use. nullptr once
+  // the pool failed fatally.
+  Batch* acquire();
+  // Queues a filled batch; its completion will carry `sequence`.
+  void submit(Batch* batch, std::uint64_t sequence);
+
+  std::vector<Completion> take_completions();
+  std::size_t in_flight() const;  // submitted and not yet completed
+  void check_fatal() const;       // rethrows a sender's FatalDeliveryError
+
+ private:
+  struct Job {
+    Batch* batch;
+    std::uint64_t sequence;
+  };
+  void run(LogsClient& client);
+  void finish(Batch* batch, Completion completion);
+  bool fatal_flag() const;
+
+  DeliveryContext context_;
+  Wake& completed_;
+  std::vector<std::unique_ptr<Batch>> batches_;
+  std::vector<std::unique_ptr<LogsClient>> clients_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable work_;   // senders wait for jobs
+  std::condition_variable freed_;  // the reader waits for a free batch
+  std::vector<Batch*> free_;
+  std::deque<Job> queue_;
+  std::vector<Completion> completions_;
+  std::size_t in_flight_ = 0;
+  bool stopping_ = false;
+  std::exception_ptr fatal_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace cw::cloudwatch

@@ -1,0 +1,44 @@
+#include "common/counters.h"
+
+#include <algorithm>
+
+namespace cw {
+namespace {
+
+void field(std::string& out, const char* name, std::uint64_t value) {
+  if (!out.empty()) out += ' ';
+  out += name;
+  out += '=';
+  out += std::to_string(value);
+}
+
+}  // namespace
+
+std::string Counters::summary() const {
+  std::string out;
+  auto get = [](const Counter& c) { return c.load(std::memory_order_relaxed); };
+  field(out, "lines", get(lines_read));
+  field(out, "accepted", get(events_accepted));
+  field(out, "empty_skipped", get(lines_empty));
+  field(out, "split_pieces", get(lines_split));
+  field(out, "raw", get(events_raw));
+  field(out, "no_timestamp", get(events_no_timestamp));
+  field(out, "utf8_repaired", get(events_utf8_repaired));
+  field(out, "restamped", get(events_restamped));
+  field(out, "rejected_too_new", get(events_rejected_too_new));
+  field(out, "rejected_too_old", get(events_rejected_too_old));
+  field(out, "rejected_expired", get(events_rejected_expired));
+  field(out, "set_aside_invalid", get(events_set_aside_invalid));
+  field(out, "set_aside_window", get(events_set_aside_window));
+  field(out, "abandoned", get(events_abandoned));
+  field(out, "in_flight", static_cast<std::uint64_t>(std::max<std::int64_t>(0, events_in_flight.load())));
+  field(out, "requests", get(requests_ok));
+  field(out, "throttled", get(requests_throttled));
+  field(out, "server_errors", get(requests_server_error));
+  field(out, "network_errors", get(requests_network_error));
+  field(out, "retries", get(retries));
+  field(out, "bytes_sent", get(bytes_sent));
+  return out;
+}
+
+}  // namespace cw
