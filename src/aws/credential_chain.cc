@@ -1,73 +1,126 @@
 #include "aws/credential_chain.h"
 
-#include "aws/shared_config.h"
+#include <vector>
+
+#include "aws/providers/container_provider.h"
+#include "aws/providers/environment_provider.h"
+#include "aws/providers/imds_provider.h"
+#include "aws/providers/profile_provider.h"
+#include "aws/providers/web_identity_provider.h"
+#include "aws/refreshing_provider.h"
 
 namespace cw::aws {
 namespace {
 
+// Long-term keys from the environment: nothing to refresh, nothing to re-read.
 class StaticProvider final : public CredentialsProvider {
  public:
   explicit StaticProvider(Credentials credentials) : credentials_(std::move(credentials)) {}
   Credentials get() override { return credentials_; }
 
  private:
-  Credentials credentials_;
+  const Credentials credentials_;
 };
 
-std::optional<Credentials> from_environment(const Environment& env, std::string& why) {
-  auto id = env.get("AWS_ACCESS_KEY_ID");
-  auto secret = env.get("AWS_SECRET_ACCESS_KEY");
-  if (!id && !secret) {
-    why = "environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY not set";
-    return std::nullopt;
-  }
-  if (!id || !secret) {
-    why = std::string("environment: ") + (id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID") +
-          " not set while the other is";
-    return std::nullopt;
-  }
-  Credentials credentials{*id, *secret, env.get_or("AWS_SESSION_TOKEN", ""), std::nullopt, "environment"};
-  return credentials;
+std::string labelled(std::string_view label, const std::string& message) {
+  if (message.starts_with(label)) return message;
+  return std::string(label) + ": " + message;
 }
 
-std::optional<Credentials> from_profile(const Environment& env, const std::string& profile, std::string& why) {
-  const SharedConfig shared = SharedConfig::load(env);
-  if (!shared.has_profile(profile)) {
-    why = "profile '" + profile + "': not found in " + shared.credentials_path() + " or " + shared.config_path();
-    return std::nullopt;
+// Collects why each source was passed over, for the one-line diagnostic.
+class Attempts {
+ public:
+  void skipped(std::string_view label, const std::string& why) { reasons_.push_back(labelled(label, why)); }
+
+  [[noreturn]] void failed(std::string_view label, const std::string& error) const {
+    std::string line = "cannot get AWS credentials: ";
+    for (const auto& reason : reasons_) line += reason + "; ";
+    line += labelled(label, error) + " (a configured source failed; later sources were not tried)";
+    throw CredentialsError(line);
   }
-  auto id = shared.get(profile, "aws_access_key_id");
-  auto secret = shared.get(profile, "aws_secret_access_key");
-  if (!id || !secret) {
-    why = "profile '" + profile + "': no aws_access_key_id/aws_secret_access_key (role_arn, " +
-          "credential_process and SSO profiles are not supported yet)";
-    return std::nullopt;
+
+  [[noreturn]] void none() const {
+    std::string line = "no AWS credentials found: ";
+    for (std::size_t i = 0; i < reasons_.size(); ++i) line += (i ? "; " : "") + reasons_[i];
+    throw CredentialsError(line);
   }
-  Credentials credentials{*id, *secret, shared.get(profile, "aws_session_token").value_or(""), std::nullopt,
-                          "profile " + profile};
-  return credentials;
+
+ private:
+  std::vector<std::string> reasons_;
+};
+
+std::unique_ptr<CredentialsProvider> start(CredentialSource source, std::string_view label, const Attempts& attempts,
+                                           const ProviderOptions& options) {
+  Credentials first;
+  try {
+    first = source.fetch();
+  } catch (const CredentialsError& e) {
+    attempts.failed(label, e.what());
+  }
+  return std::make_unique<RefreshingProvider>(source.name, std::move(source.fetch), std::move(first),
+                                              options.refresh_lead, options.log);
 }
 
 }  // namespace
 
-std::unique_ptr<CredentialsProvider> make_credentials_provider(const Environment& env,
-                                                               const ProfileChoice& profile) {
-  const std::string profile_name =
-      !profile.name.empty() ? profile.name : env.get_or("AWS_PROFILE", "default");
-  std::string env_why;
-  std::string profile_why;
-  if (!profile.explicit_) {
-    if (auto credentials = from_environment(env, env_why)) {
+std::unique_ptr<CredentialsProvider> make_credentials_provider(const Environment& env, const ProfileChoice& profile,
+                                                               const ProviderOptions& options) {
+  Attempts attempts;
+  std::string why;
+  const auto detect = [&](std::string_view label, auto&& detector) -> std::optional<CredentialSource> {
+    try {
+      return detector();
+    } catch (const CredentialsError& e) {
+      attempts.failed(label, e.what());
+    }
+  };
+
+  if (profile.explicit_) {
+    // boto3.Session(profile_name=...): that profile or nothing.
+    auto source = detect("profile", [&] { return detect_profile(env, profile.name, true, options, why); });
+    return start(std::move(*source), "profile", attempts, options);
+  }
+
+  try {
+    if (auto credentials = environment_credentials(env, why)) {
       return std::make_unique<StaticProvider>(std::move(*credentials));
     }
+  } catch (const CredentialsError& e) {
+    attempts.failed("environment", e.what());
   }
-  if (auto credentials = from_profile(env, profile_name, profile_why)) {
-    return std::make_unique<StaticProvider>(std::move(*credentials));
+  attempts.skipped("environment", why);
+
+  if (auto source = detect("web identity", [&] { return detect_web_identity(env, options, why); })) {
+    return start(std::move(*source), "web identity", attempts, options);
   }
-  std::string message = "no AWS credentials found (";
-  if (!env_why.empty()) message += env_why + "; ";
-  message += profile_why + ")";
-  throw CredentialsError(message);
+  attempts.skipped("web identity", why);
+
+  const std::optional<std::string> named = !profile.name.empty() ? std::optional(profile.name) : env.get("AWS_PROFILE");
+  const std::string profile_name = named.value_or("default");
+  if (auto source = detect("profile", [&] { return detect_profile(env, profile_name, named.has_value(), options, why); })) {
+    return start(std::move(*source), "profile", attempts, options);
+  }
+  attempts.skipped("profile", why);
+
+  if (auto source = detect("container", [&] { return detect_container(env, options, why); })) {
+    return start(std::move(*source), "container", attempts, options);
+  }
+  attempts.skipped("container", why);
+
+  if (auto source = detect("IMDS", [&] { return detect_imds(env, why); })) {
+    // IMDS is "configured" everywhere: its failure is the end of the chain.
+    Credentials first;
+    try {
+      first = source->fetch();
+    } catch (const CredentialsError& e) {
+      attempts.skipped("IMDS", e.what());
+      attempts.none();
+    }
+    return std::make_unique<RefreshingProvider>(source->name, std::move(source->fetch), std::move(first),
+                                                options.refresh_lead, options.log);
+  }
+  attempts.skipped("IMDS", why);
+  attempts.none();
 }
 
 }  // namespace cw::aws

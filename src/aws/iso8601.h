@@ -1,0 +1,19 @@
+#pragma once
+// Parses the timestamps credential sources put in "Expiration": ISO 8601 /
+// RFC 3339 in UTC or with an offset, e.g. "2026-01-02T03:04:05Z",
+// "2026-01-02T03:04:05.123Z", "2026-01-02T03:04:05+00:00".
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cw::aws {
+
+// nullopt when `text` is not such a timestamp.
+std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
+
+// "2026-01-02T03:04:05Z": for messages and metrics (never a secret).
+std::string format_iso8601(std::chrono::system_clock::time_point time);
+
+}  // namespace cw::aws
