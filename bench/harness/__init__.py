@@ -1,0 +1,1 @@
+"""The end-to-end benchmark's parts: sink control, shipper runs, modes, report."""
