@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "app/dotenv.h"
+#include "aws/imds_client.h"
 #include "aws/shared_config.h"
 
 namespace cw::app {
@@ -31,10 +32,18 @@ constexpr std::array kSettings = {
     Setting{"log-group", {"LOG_GROUP", ""}, "python_logs_example", "CloudWatch log group (created when missing)."},
     Setting{"log-stream-prefix", {"LOG_STREAM_PREFIX", ""}, "default",
             "Stream name is <prefix>_<YYYYMMDD>, local date of the clock (created when missing)."},
-    Setting{"region", {"AWS_REGION", "AWS_DEFAULT_REGION"}, "the profile's region",
-            "AWS region; required, never guessed."},
+    Setting{"region", {"AWS_REGION", "AWS_DEFAULT_REGION"}, "the profile's region, else EC2 instance metadata",
+            "AWS region; never guessed: without one the sidecar stops."},
     Setting{"endpoint-url", {"AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "AWS_ENDPOINT_URL"}, "https://logs.<region>.amazonaws.com",
             "CloudWatch Logs endpoint, e.g. http://127.0.0.1:5000 for a local emulator."},
+    Setting{"use-fips-endpoint", {"AWS_USE_FIPS_ENDPOINT", ""}, "the profile's use_fips_endpoint, else false",
+            "Use the FIPS endpoints of CloudWatch Logs and STS (logs-fips.<region>...)."},
+    Setting{"use-dualstack-endpoint", {"AWS_USE_DUALSTACK_ENDPOINT", ""},
+            "the profile's use_dualstack_endpoint, else false", "Use the dual-stack (IPv6) endpoints (logs.<region>.api.aws)."},
+    Setting{"check", {"", ""}, "off",
+            "Resolve region, endpoint and credentials, create the group and stream, send one probe event, report "
+            "what works and what permission is missing; exit 0 when all works, else 1.", true},
+    Setting{"check-no-probe", {"", ""}, "off", "With --check: send no probe event.", true},
     Setting{"profile", {"AWS_PROFILE_NAME", "AWS_PROFILE"}, "default",
             "Profile of the shared AWS files. AWS_PROFILE_NAME or the flag use the profile alone; AWS_PROFILE comes after "
             "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN environment keys."},
@@ -173,13 +182,16 @@ std::string help_text() {
       "Settings (flag, then environment variable; precedence: flag > environment > dotenv file > default):\n";
   for (const auto& s : kSettings) {
     out += "  --" + std::string(s.flag) + (s.is_switch ? "" : " VALUE") + "\n      ";
-    out += std::string(s.vars[0]);
+    out += s.vars[0].empty() ? std::string("flag only") : std::string(s.vars[0]);
     if (!s.vars[1].empty()) out += ", then " + std::string(s.vars[1]);
     out += " (default: " + std::string(s.default_text) + ")\n      " + std::string(s.help) + "\n";
   }
   out +=
-      "\nCredentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or a profile with static keys in\n"
-      "AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials) / AWS_CONFIG_FILE (~/.aws/config).\n"
+      "\nCredentials, first source configured wins (as the AWS SDKs): AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
+      "AWS_SESSION_TOKEN (each also as <NAME>_FILE, a Docker secret); AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN;\n"
+      "the profile in AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE (keys, role_arn, credential_process);\n"
+      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI; EC2 instance metadata (AWS_EC2_METADATA_DISABLED).\n"
+      "STS: AWS_ENDPOINT_URL_STS. Temporary credentials are refreshed ahead of their expiry.\n"
       "Proxies: HTTPS_PROXY and NO_PROXY.\n\n"
       "Exit codes: 0 done (or stopped by SIGTERM/SIGINT), 1 the service refused the credentials or permissions,\n"
       "2 bad configuration.\n"
@@ -253,14 +265,25 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   out.profile_explicit = flags.contains("profile") || out.env.get("AWS_PROFILE_NAME").has_value();
   out.profile = value_of("profile").value_or("");
   const std::string profile_for_region = out.profile.empty() ? "default" : out.profile;
+  const aws::SharedConfig shared = aws::SharedConfig::load(out.env);
   if (auto region = value_of("region")) {
     out.region = *region;
-  } else if (auto from_profile = aws::SharedConfig::load(out.env).get(profile_for_region, "region")) {
+  } else if (auto from_profile = shared.get(profile_for_region, "region")) {
     out.region = *from_profile;
+  } else if (std::string why; auto from_imds = aws::imds_region(out.env, why)) {
+    out.region = *from_imds;  // last, as the SDKs: only when nothing else named one
   } else {
     throw ConfigError("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, --region, or region in profile '" +
-                      profile_for_region + "')");
+                      profile_for_region + "'); " + why);
   }
+  out.endpoint_flags.use_fips = parse_bool(
+      "AWS_USE_FIPS_ENDPOINT",
+      value_of("use-fips-endpoint").value_or(shared.get(profile_for_region, "use_fips_endpoint").value_or("false")));
+  out.endpoint_flags.use_dual_stack = parse_bool(
+      "AWS_USE_DUALSTACK_ENDPOINT", value_of("use-dualstack-endpoint")
+                                        .value_or(shared.get(profile_for_region, "use_dualstack_endpoint").value_or("false")));
+  out.check = parse_bool("--check", value_of("check").value_or("false"));
+  out.check_probe = !parse_bool("--check-no-probe", value_of("check-no-probe").value_or("false"));
   out.endpoint_url = value_of("endpoint-url").value_or("");
 
   out.state_dir = value_of("state-dir").value_or(out.log_path + "/.cw-sidecar");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/endpoint_rules.h"
 #include "aws/environment.h"
 #include "common/logger.h"
 
@@ -27,6 +28,7 @@ struct Config {
   std::string log_stream_prefix;
   std::string region;
   std::string endpoint_url;
+  aws::EndpointFlags endpoint_flags;  // FIPS / dual-stack, for CloudWatch Logs and STS
   std::string profile;
   bool profile_explicit = false;  // --profile or AWS_PROFILE_NAME: the profile alone
   std::string state_dir;
@@ -35,6 +37,8 @@ struct Config {
   std::string environment;
   std::string env_file;
   bool once = false;
+  bool check = false;        // --check: report what works, then exit
+  bool check_probe = true;   // --check sends one probe event unless --check-no-probe
   std::chrono::milliseconds poll_interval{500};
   std::size_t max_message_bytes = 1'048'550;
   LogLevel log_level = LogLevel::kInfo;

@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <optional>
 #include <string>
 
+#include "app/check.h"
 #include "app/config.h"
 #include "app/pipeline.h"
 #include "app/shutdown.h"
@@ -50,9 +52,19 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   aws::Endpoint endpoint;
   std::unique_ptr<aws::CredentialsProvider> credentials;
   std::optional<source::CheckpointStore> checkpoints;
+  const aws::ProviderOptions credential_options{
+      config.region, config.endpoint_flags,
+      http::Options{config.connect_timeout, config.request_timeout, config.ca_bundle, "cw-sidecar/" CW_VERSION}, &log};
   try {
-    endpoint = aws::resolve_logs_endpoint(config.region, config.endpoint_url);
-    credentials = aws::make_credentials_provider(config.env, {config.profile, config.profile_explicit});
+    endpoint = aws::resolve_logs_endpoint(config.region, config.endpoint_url, config.endpoint_flags);
+    if (config.check) {
+      const cloudwatch::StreamNamer namer(config.stream_template, config.log_stream_prefix, hostname());
+      return app::run_check(config, endpoint, credential_options,
+                            namer.name(config.log_path + "/check." + config.log_extension,
+                                       std::chrono::system_clock::now()));
+    }
+    credentials = aws::make_credentials_provider(config.env, {config.profile, config.profile_explicit},
+                                                 credential_options);
     checkpoints.emplace(config.state_dir);
   } catch (const std::exception& e) {
     return config_error(e.what());

@@ -1,0 +1,103 @@
+#include "app/check.h"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "aws/iso8601.h"
+#include "cloudwatch/json_escape.h"
+#include "cloudwatch/logs_client.h"
+
+namespace cw::app {
+namespace {
+
+void report(std::string_view status, const std::string& line) {
+  std::printf("%-5s %s\n", std::string(status).c_str(), line.c_str());
+  std::fflush(stdout);
+}
+
+std::string json_names(const std::string& group, const std::string* stream) {
+  std::string body = "{\"logGroupName\":\"";
+  cloudwatch::append_json_escaped(body, group);
+  body += "\"";
+  if (stream != nullptr) {
+    body += ",\"logStreamName\":\"";
+    cloudwatch::append_json_escaped(body, *stream);
+    body += "\"";
+  }
+  return body;
+}
+
+std::string failure(const cloudwatch::ApiError& error, std::string_view permission) {
+  std::string line = error.describe();
+  if (error.type.find("AccessDenied") != std::string::npos) {
+    line += " (missing permission " + std::string(permission) + ")";
+  }
+  return line;
+}
+
+}  // namespace
+
+int run_check(const Config& config, const aws::Endpoint& endpoint, const aws::ProviderOptions& options,
+              const std::string& stream) {
+  report("ok", "region " + config.region);
+  report("ok", "endpoint " + endpoint.url + " (signing region " + endpoint.region + ")");
+  std::unique_ptr<aws::CredentialsProvider> credentials;
+  try {
+    credentials = aws::make_credentials_provider(config.env, {config.profile, config.profile_explicit}, options);
+  } catch (const aws::CredentialsError& e) {
+    report("FAIL", std::string("credentials: ") + e.what());
+    return 1;
+  }
+  const aws::Credentials current = credentials->get();
+  report("ok", "credentials " + current.describe() +
+                   (current.expiration ? ", expire " + aws::format_iso8601(*current.expiration) : std::string()));
+
+  cloudwatch::LogsClient client(endpoint, *credentials, options.http);
+  bool ok = true;
+  std::vector<std::string> denied_creates;
+  auto create = [&](std::string_view operation, const std::string& body, const std::string& what,
+                    std::string_view permission) {
+    const cloudwatch::CallResult result = client.call(operation, body);
+    if (result.ok) {
+      report("ok", what + " created");
+    } else if (result.error.action == cloudwatch::ErrorAction::kAlreadyDone) {
+      report("ok", what + " exists");
+    } else if (result.error.type.find("AccessDenied") != std::string::npos) {
+      denied_creates.push_back(std::string(operation) + ": " + failure(result.error, permission));
+    } else {
+      report("FAIL", std::string(operation) + " " + what + ": " + failure(result.error, permission));
+      ok = false;
+    }
+  };
+  create("CreateLogGroup", json_names(config.log_group, nullptr), "log group " + config.log_group,
+         "logs:CreateLogGroup");
+  create("CreateLogStream", json_names(config.log_group, &stream), "log stream " + stream, "logs:CreateLogStream");
+
+  bool delivered = false;
+  if (config.check_probe) {
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    std::string body = json_names(config.log_group, &stream);
+    body += ",\"logEvents\":[{\"timestamp\":" + std::to_string(now_ms) +
+            ",\"message\":\"{\\\"message\\\":\\\"cw-sidecar --check probe\\\"}\"}]}";
+    const cloudwatch::CallResult result = client.call("PutLogEvents", body);
+    if (result.ok) {
+      report("ok", "PutLogEvents: probe event stored in " + config.log_group + "/" + stream);
+      delivered = true;
+    } else {
+      report("FAIL", "PutLogEvents: " + failure(result.error, "logs:PutLogEvents"));
+      ok = false;
+    }
+  }
+  // A denied create matters only when the resource may be missing: the sidecar
+  // creates groups and streams only when PutLogEvents says they are.
+  for (const auto& line : denied_creates) {
+    report(delivered ? "warn" : "FAIL", line + (delivered ? "; fine while it exists" : ""));
+    if (!delivered) ok = false;
+  }
+  report(ok ? "ok" : "FAIL", ok ? "the sidecar can deliver" : "the sidecar cannot deliver yet: see above");
+  return ok ? 0 : 1;
+}
+
+}  // namespace cw::app
