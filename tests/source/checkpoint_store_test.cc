@@ -1,0 +1,168 @@
+#include "source/checkpoint_store.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "temp_dir.h"
+
+namespace cw::source {
+namespace {
+
+using cw::testing::read_file;
+using cw::testing::TempDir;
+using cw::testing::write_file;
+
+constexpr std::string_view kHeader = "cw-sidecar checkpoints v1\n";
+
+Checkpoint checkpoint(std::uint64_t inode, std::uint64_t offset, std::string path) {
+  return Checkpoint{64769, inode, Fingerprint{1024, 0xdeadbeefcafe1234ULL + inode}, offset, std::move(path)};
+}
+
+void expect_same(const Checkpoint& a, const Checkpoint& b) {
+  EXPECT_EQ(a.device, b.device);
+  EXPECT_EQ(a.inode, b.inode);
+  EXPECT_EQ(a.fingerprint, b.fingerprint);
+  EXPECT_EQ(a.offset, b.offset);
+  EXPECT_EQ(a.path, b.path);
+}
+
+TEST(CheckpointStore, FirstStartIsEmptyAndCreatesTheFolder) {
+  TempDir dir;
+  const std::string state = dir / "a/b/state";
+  CheckpointStore store(state);
+  EXPECT_TRUE(store.all().empty());
+  EXPECT_TRUE(std::filesystem::is_directory(state));
+  EXPECT_EQ(store.path(), state + "/checkpoints");
+  EXPECT_FALSE(store.find(1, 2).has_value());
+}
+
+TEST(CheckpointStore, SaveThenReloadRoundTrips) {
+  TempDir dir;
+  const std::vector<Checkpoint> saved = {
+      checkpoint(11, 0, "/var/log/app/plain.log"),
+      checkpoint(12, 123'456'789'012ULL, "/var/log/my app/with spaces.log"),
+      checkpoint(13, 42, "/tmp/new\nline.log"),
+      checkpoint(14, 7, "C:\\odd\\back\\slash\\n.log"),
+      checkpoint(15, 8, " leading and trailing space "),
+      Checkpoint{~0ULL, ~0ULL, Fingerprint{0, 0}, ~0ULL, ""},
+  };
+  {
+    CheckpointStore store(dir.path());
+    store.save(saved);
+    ASSERT_EQ(store.all().size(), saved.size());
+  }
+  const CheckpointStore reloaded(dir.path());
+  ASSERT_EQ(reloaded.all().size(), saved.size());
+  for (std::size_t i = 0; i < saved.size(); ++i) {
+    SCOPED_TRACE(i);
+    expect_same(reloaded.all()[i], saved[i]);
+  }
+  const auto found = reloaded.find(64769, 13);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->path, "/tmp/new\nline.log");
+  EXPECT_EQ(found->offset, 42u);
+  EXPECT_FALSE(reloaded.find(64770, 13).has_value());  // same inode, other device
+}
+
+TEST(CheckpointStore, NoTemporaryFileRemainsAfterSave) {
+  TempDir dir;
+  CheckpointStore store(dir.path());
+  store.save({checkpoint(1, 10, "a.log")});
+  store.save({checkpoint(1, 20, "a.log")});
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"checkpoints"});
+  EXPECT_EQ(read_file(store.path()).rfind(kHeader, 0), 0u);
+}
+
+TEST(CheckpointStore, SaveReplacesTheWholeSet) {
+  TempDir dir;
+  {
+    CheckpointStore store(dir.path());
+    store.save({checkpoint(1, 10, "a.log"), checkpoint(2, 20, "b.log")});
+    store.save({checkpoint(2, 25, "b.log")});
+    EXPECT_FALSE(store.find(64769, 1).has_value());
+    ASSERT_TRUE(store.find(64769, 2).has_value());
+    EXPECT_EQ(store.find(64769, 2)->offset, 25u);
+  }
+  const CheckpointStore reloaded(dir.path());
+  ASSERT_EQ(reloaded.all().size(), 1u);
+  EXPECT_EQ(reloaded.all()[0].inode, 2u);
+  EXPECT_EQ(reloaded.all()[0].offset, 25u);
+
+  CheckpointStore again(dir.path());
+  again.save({});
+  EXPECT_TRUE(CheckpointStore(dir.path()).all().empty());
+}
+
+TEST(CheckpointStore, DamagedLinesAreSkipped) {
+  TempDir dir;
+  write_file(dir / "checkpoints", std::string(kHeader) +
+                                      "1 100 1024 abc 50 good.log\n"
+                                      "garbage\n"
+                                      "1 101 1024\n"
+                                      "1 102 1024 xyz-not-hex\n"
+                                      "1 103 1024 ff notanumber bad.log\n"
+                                      "\n"
+                                      "1 104 16 0 7 also good.log\n");
+  const CheckpointStore store(dir.path());
+  ASSERT_EQ(store.all().size(), 2u);
+  EXPECT_EQ(store.all()[0].inode, 100u);
+  EXPECT_EQ(store.all()[0].fingerprint.hash, 0xabcu);
+  EXPECT_EQ(store.all()[0].offset, 50u);
+  EXPECT_EQ(store.all()[0].path, "good.log");
+  EXPECT_EQ(store.all()[1].inode, 104u);
+  EXPECT_EQ(store.all()[1].path, "also good.log");
+}
+
+TEST(CheckpointStore, UnrecognisedHeaderThrows) {
+  TempDir dir;
+  write_file(dir / "checkpoints", "cw-sidecar checkpoints v2\n1 2 3 4 5 a.log\n");
+  EXPECT_THROW(CheckpointStore{dir.path()}, std::runtime_error);
+  write_file(dir / "checkpoints", "1 2 3 4 5 a.log\n");
+  try {
+    CheckpointStore store(dir.path());
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(dir / "checkpoints"), std::string::npos) << e.what();
+  }
+}
+
+TEST(CheckpointStore, AStateFolderThatIsAFileThrows) {
+  TempDir dir;
+  write_file(dir / "file", "x");
+  EXPECT_THROW(CheckpointStore{dir / "file"}, std::runtime_error);
+}
+
+TEST(CheckpointStore, FingerprintHashesTheFirstBytes) {
+  TempDir dir;
+  write_file(dir / "f", "hello world");
+  const int fd = ::open((dir / "f").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  const Fingerprint all = fingerprint_of(fd);
+  EXPECT_EQ(all.length, 11u);
+  EXPECT_EQ(all.hash, 0x779a65e7023cd2e7ULL);  // FNV-1a 64 of "hello world"
+  const Fingerprint five = fingerprint_of(fd, 5);
+  EXPECT_EQ(five.length, 5u);
+  EXPECT_NE(five.hash, all.hash);
+  ::close(fd);
+
+  write_file(dir / "big", std::string(5000, 'z'));
+  const int big = ::open((dir / "big").c_str(), O_RDONLY);
+  EXPECT_EQ(fingerprint_of(big).length, kFingerprintBytes);
+  ::close(big);
+
+  write_file(dir / "empty", "");
+  const int empty = ::open((dir / "empty").c_str(), O_RDONLY);
+  EXPECT_EQ(fingerprint_of(empty), Fingerprint{});
+  ::close(empty);
+}
+
+}  // namespace
+}  // namespace cw::source
