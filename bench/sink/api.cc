@@ -45,7 +45,7 @@ Reply Api::handle(std::string_view target, std::string_view body, bool has_autho
 }
 
 Reply Api::put_log_events(std::string_view body, std::int64_t now_unix_ns) {
-  const PutCheck check = checker_.check(body, collect_traces_);
+  const PutCheck check = check_put_log_events(body, collect_traces_);
   if (!check.ok()) {
     state_.refuse_put(check);
     return error_reply(check.error_type, check.error);

@@ -33,7 +33,6 @@ class Api {
 
   SinkState& state_;
   const bool collect_traces_;
-  PutChecker checker_;
   std::atomic<std::uint64_t> next_token_{1};
 };
 

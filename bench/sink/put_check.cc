@@ -5,6 +5,8 @@
 #include <charconv>
 #include <optional>
 
+#include "json_scanner.h"
+
 namespace cw::bench::sink {
 namespace {
 
@@ -16,40 +18,38 @@ struct Violation {
   std::string message;
 };
 
-// The trickle mode embeds "bench_seq":N in each line so the sink can time its
-// arrival; the message is the line's JSON, so the field appears verbatim.
-std::optional<std::uint64_t> find_trace(std::string_view message) {
-  static constexpr std::string_view kKey = "\"bench_seq\":";
-  const auto at = message.find(kKey);
+// The trickle mode embeds "bench_seq":N in each line; the message is that line's
+// JSON, so inside the request body the field appears with escaped quotes.
+std::optional<std::uint64_t> find_trace(std::string_view raw_message) {
+  static constexpr std::string_view kKey = "bench_seq\\\":";
+  const auto at = raw_message.find(kKey);
   if (at == std::string_view::npos) return std::nullopt;
-  const char* first = message.data() + at + kKey.size();
+  const char* first = raw_message.data() + at + kKey.size();
+  while (first != raw_message.data() + raw_message.size() && *first == ' ') ++first;
   std::uint64_t seq = 0;
-  const auto [end, ec] = std::from_chars(first, message.data() + message.size(), seq);
+  const auto [end, ec] = std::from_chars(first, raw_message.data() + raw_message.size(), seq);
   if (ec != std::errc() || end == first) return std::nullopt;
   return seq;
 }
 
-void check_message(std::string_view message, PutCheck& out, bool collect_traces) {
-  if (message.empty()) throw Violation{"Log event message must have at least 1 character."};
-  if (message.size() > kMaxMessageBytes) {
-    throw Violation{"Log event too large: " + std::to_string(message.size()) + " bytes exceeds limit of " +
+void check_message(const StringInfo& message, PutCheck& out, bool collect_traces) {
+  if (message.unescaped_bytes == 0) throw Violation{"Log event message must have at least 1 character."};
+  if (message.unescaped_bytes > kMaxMessageBytes) {
+    throw Violation{"Log event too large: " + std::to_string(message.unescaped_bytes) + " bytes exceeds limit of " +
                     std::to_string(kMaxMessageBytes)};
   }
-  // simdjson validated the raw document; this also catches escapes that decode
-  // to something that is not UTF-8 (a lone surrogate such as \ud800).
-  if (!simdjson::validate_utf8(message.data(), message.size())) {
-    throw Violation{"Log event message is not valid UTF-8."};
-  }
-  out.message_bytes += message.size();
+  out.message_bytes += message.unescaped_bytes;
   if (collect_traces) {
-    if (const auto seq = find_trace(message)) out.trace_seqs.push_back(*seq);
+    if (const auto seq = find_trace(message.raw)) out.trace_seqs.push_back(*seq);
   }
 }
 
-void check_events(simdjson::dom::array events, PutCheck& out, bool collect_traces) {
+void check_events(JsonScanner& in, PutCheck& out, bool collect_traces) {
   std::int64_t first = 0;
   std::int64_t previous = 0;
-  for (auto element : events) {
+  in.expect('[');
+  if (in.accept(']')) throw Violation{"A PutLogEvents request needs at least one log event."};
+  do {
     if (++out.events > kMaxEvents) {
       throw Violation{"1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must "
                       "have length less than or equal to 10000"};
@@ -57,14 +57,22 @@ void check_events(simdjson::dom::array events, PutCheck& out, bool collect_trace
     bool has_timestamp = false;
     bool has_message = false;
     std::int64_t timestamp = 0;
-    for (const auto field : element.get_object()) {
-      if (field.key == "timestamp") {
-        timestamp = field.value.get_int64();
-        has_timestamp = true;
-      } else if (field.key == "message") {
-        check_message(field.value.get_string(), out, collect_traces);
-        has_message = true;
-      }
+    in.expect('{');
+    if (!in.accept('}')) {
+      do {
+        const StringInfo key = in.string();
+        in.expect(':');
+        if (key.raw == "timestamp") {
+          timestamp = in.integer();
+          has_timestamp = true;
+        } else if (key.raw == "message") {
+          check_message(in.string(), out, collect_traces);
+          has_message = true;
+        } else {
+          in.skip_value();
+        }
+      } while (in.accept(','));
+      in.expect('}');
     }
     if (!has_timestamp || !has_message) throw Violation{"Each log event needs a timestamp and a message."};
     if (out.events == 1) first = timestamp;
@@ -80,60 +88,52 @@ void check_events(simdjson::dom::array events, PutCheck& out, bool collect_trace
       throw Violation{"Upload too large: more than " + std::to_string(kMaxBatchBytes) +
                       " bytes (messages + 26 per event)"};
     }
-  }
-  if (out.events == 0) throw Violation{"A PutLogEvents request needs at least one log event."};
+  } while (in.accept(','));
+  in.expect(']');
 }
 
 }  // namespace
 
-PutChecker::PutChecker() = default;
-PutChecker::~PutChecker() = default;
-
-std::unique_ptr<simdjson::dom::parser> PutChecker::take_parser() {
-  std::lock_guard lock(mutex_);
-  if (idle_.empty()) return std::make_unique<simdjson::dom::parser>();
-  auto parser = std::move(idle_.back());
-  idle_.pop_back();
-  return parser;
-}
-
-void PutChecker::give_back(std::unique_ptr<simdjson::dom::parser> parser) {
-  std::lock_guard lock(mutex_);
-  idle_.push_back(std::move(parser));
-}
-
-PutCheck PutChecker::check(std::string_view body, bool collect_traces) {
+PutCheck check_put_log_events(std::string_view body, bool collect_traces) {
   PutCheck out;
-  auto parser = take_parser();
   try {
-    const simdjson::padded_string padded(body);
-    const simdjson::dom::element doc = parser->parse(padded);
+    // simdjson's validator runs at many GB/s; after it, only escapes can still
+    // produce something that is not UTF-8, and the scanner checks those.
+    if (!simdjson::validate_utf8(body.data(), body.size())) throw BadUnicode("the body is not valid UTF-8");
+    JsonScanner in(body);
     bool has_events = false;
-    for (const auto field : doc.get_object()) {
-      if (field.key == "logGroupName") {
-        out.group = std::string(std::string_view(field.value.get_string()));
-      } else if (field.key == "logStreamName") {
-        out.stream = std::string(std::string_view(field.value.get_string()));
-      } else if (field.key == "logEvents") {
-        check_events(field.value.get_array(), out, collect_traces);
-        has_events = true;
-      }
+    in.expect('{');
+    if (!in.accept('}')) {
+      do {
+        std::string key;
+        in.string(&key);
+        in.expect(':');
+        if (key == "logGroupName") {
+          in.string(&out.group);
+        } else if (key == "logStreamName") {
+          in.string(&out.stream);
+        } else if (key == "logEvents") {
+          check_events(in, out, collect_traces);
+          has_events = true;
+        } else {
+          in.skip_value();
+        }
+      } while (in.accept(','));
+      in.expect('}');
     }
+    if (!in.at_end()) throw Malformed("content after the JSON object");
     if (out.group.empty() || out.stream.empty()) throw Violation{"logGroupName and logStreamName are required."};
     if (!has_events) throw Violation{"logEvents is required."};
   } catch (const Violation& v) {
     out.error_type = kInvalid;
     out.error = v.message;
-  } catch (const simdjson::simdjson_error& e) {
-    if (e.error() == simdjson::UTF8_ERROR || e.error() == simdjson::STRING_ERROR) {
-      out.error_type = kInvalid;
-      out.error = std::string("Invalid UTF-8 or escape in the request: ") + e.what();
-    } else {
-      out.error_type = "SerializationException";
-      out.error = std::string("The request body is not valid PutLogEvents JSON: ") + e.what();
-    }
+  } catch (const BadUnicode& e) {
+    out.error_type = kInvalid;
+    out.error = std::string("Invalid UTF-8 in the request: ") + e.what();
+  } catch (const Malformed& e) {
+    out.error_type = "SerializationException";
+    out.error = std::string("The request body is not valid JSON: ") + e.what();
   }
-  give_back(std::move(parser));
   return out;
 }
 
