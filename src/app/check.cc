@@ -16,6 +16,8 @@ void report(std::string_view status, const std::string& line) {
   std::fflush(stdout);
 }
 
+// `{"logGroupName":..., "logStreamName":...` without the closing brace, so
+// that PutLogEvents can add its events.
 std::string json_names(const std::string& group, const std::string* stream) {
   std::string body = "{\"logGroupName\":\"";
   cloudwatch::append_json_escaped(body, group);
@@ -70,9 +72,10 @@ int run_check(const Config& config, const aws::Endpoint& endpoint, const aws::Pr
       ok = false;
     }
   };
-  create("CreateLogGroup", json_names(config.log_group, nullptr), "log group " + config.log_group,
+  create("CreateLogGroup", json_names(config.log_group, nullptr) + "}", "log group " + config.log_group,
          "logs:CreateLogGroup");
-  create("CreateLogStream", json_names(config.log_group, &stream), "log stream " + stream, "logs:CreateLogStream");
+  create("CreateLogStream", json_names(config.log_group, &stream) + "}", "log stream " + stream,
+         "logs:CreateLogStream");
 
   bool delivered = false;
   if (config.check_probe) {
