@@ -30,8 +30,16 @@ class ConfigTest : public ::testing::Test {
     old_cwd_ = ::getcwd(buffer, sizeof buffer) ? buffer : "/";
     EXPECT_EQ(::chdir(dir_.path().c_str()), 0);
     cwd_ = std::filesystem::current_path().string();  // resolved, as getcwd reports it
-    env_.set("HOME", dir_.path());
+    env_ = bare_env();
     env_.set("AWS_REGION", "us-east-1");
+  }
+
+  // No region, no real ~/.aws, and never the EC2 instance metadata endpoint.
+  aws::Environment bare_env() const {
+    aws::Environment env;
+    env.set("HOME", dir_.path());
+    env.set("AWS_EC2_METADATA_DISABLED", "true");
+    return env;
   }
   ~ConfigTest() override { EXPECT_EQ(::chdir(old_cwd_.c_str()), 0); }
 
@@ -130,8 +138,7 @@ TEST_F(ConfigTest, DotenvValuesReachTheEnvironmentForCredentials) {
 }
 
 TEST_F(ConfigTest, RegionFromEitherVariableAndTheFlag) {
-  aws::Environment env;
-  env.set("HOME", dir_.path());
+  aws::Environment env = bare_env();
   env.set("AWS_DEFAULT_REGION", "eu-west-1");
   EXPECT_EQ(parse_with({}, env).region, "eu-west-1");
   env.set("AWS_REGION", "eu-central-1");
@@ -164,8 +171,7 @@ TEST_F(ConfigTest, AMissingDefaultDotenvIsFineANamedOneIsNot) {
 }
 
 TEST_F(ConfigTest, NoRegionIsAnErrorNamingAwsRegion) {
-  aws::Environment env;
-  env.set("HOME", dir_.path());
+  aws::Environment env = bare_env();
   try {
     parse_with({}, env);
     FAIL() << "no ConfigError";
@@ -177,8 +183,7 @@ TEST_F(ConfigTest, NoRegionIsAnErrorNamingAwsRegion) {
 TEST_F(ConfigTest, RegionFromTheProfileInTheConfigFile) {
   const std::string config = dir_ / "aws-config";
   write_file(config, "[default]\nregion = eu-north-1\n\n[profile dev]\nregion = ap-southeast-2\n");
-  aws::Environment env;
-  env.set("HOME", dir_.path());
+  aws::Environment env = bare_env();
   env.set("AWS_CONFIG_FILE", config);
   EXPECT_EQ(parse_with({}, env).region, "eu-north-1");
   env.set("AWS_PROFILE", "dev");
@@ -288,9 +293,8 @@ TEST_F(ConfigTest, ProfileNamedByAwsProfileNameOrTheFlagIsExplicit) {
   EXPECT_EQ(c.profile, "seed");
   EXPECT_TRUE(c.profile_explicit);
 
-  aws::Environment env;
+  aws::Environment env = bare_env();
   env.set("AWS_REGION", "us-east-1");
-  env.set("HOME", dir_.path());
   c = parse_with({"--profile", "flagged"}, env);
   EXPECT_EQ(c.profile, "flagged");
   EXPECT_TRUE(c.profile_explicit);
