@@ -105,6 +105,13 @@ def git_describe():
         return "unknown"
 
 
+def binary_time(path):
+    try:
+        return dt.datetime.fromtimestamp(os.path.getmtime(path)).astimezone().isoformat(timespec="minutes")
+    except OSError:
+        return "unknown"
+
+
 def main(argv=None):
     args = parse_args(argv)
     if args.build:
@@ -167,6 +174,7 @@ def main(argv=None):
         f"machine: {procfs.machine()}",
         "",
         f"run: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}, repository at {git_describe()}, "
+        f"cw-sidecar binary built {binary_time(args.sidecar)}, "
         f"command: `python3 bench/run.py {' '.join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))}`",
     ]
     plot_name = None
