@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build, the tests and the demo need; does
 # nothing when they are all present. Run as root (or with sudo available).
+# With --build-only: just what building cw-sidecar needs (the Dockerfile's
+# build stage uses that, so the image and the tests build from one list).
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev
-          libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
-          libcpp-httplib-dev gnuplot-nox openssl)
+          libcpp-httplib-dev ca-certificates)
+if [[ "${1:-}" != "--build-only" ]]; then
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox openssl)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "app/dotenv.h"
+#include "app/listen_address.h"
 #include "aws/imds_client.h"
 #include "aws/shared_config.h"
 
@@ -88,6 +89,17 @@ constexpr std::array kSettings = {
     Setting{"kms-key-id", {"KMS_KEY_ID", ""}, "none", "KMS key ARN for a group the sidecar creates."},
     Setting{"log-group-class", {"LOG_GROUP_CLASS", ""}, "STANDARD",
             "Class of a group the sidecar creates: STANDARD or INFREQUENT_ACCESS."},
+    Setting{"log-format", {"LOG_FORMAT", ""}, "plain",
+            "Own log lines: plain (time LEVEL message) or json ({\"time\",\"level\",\"msg\"} per line)."},
+    Setting{"metrics-address", {"METRICS_ADDRESS", ""}, "off",
+            "host:port of the HTTP listener serving /metrics (Prometheus) and /healthz, e.g. 127.0.0.1:9880 or "
+            "0.0.0.0:9880; off when unset."},
+    Setting{"health-stuck-after-s", {"HEALTH_STUCK_AFTER_S", ""}, "300",
+            "/healthz answers 503 once every request has failed for this long, or the oldest unacknowledged batch "
+            "is this old."},
+    Setting{"healthcheck", {"", ""}, "off",
+            "Ask the running sidecar's /healthz at METRICS_ADDRESS (for a container HEALTHCHECK); exit 0 healthy, "
+            "1 unhealthy, unreachable or metrics off.", true},
 };
 
 const Setting* find_setting(std::string_view flag) {
@@ -246,6 +258,16 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
     return std::nullopt;
   };
 
+  // --healthcheck needs the listener's address only: no region lookup, no file checks.
+  const std::string metrics = value_of("metrics-address").value_or("off");
+  if (!metrics.empty() && metrics != "off") {
+    out.metrics_address = parse_listen_address(metrics);
+    if (!out.metrics_address) {
+      throw ConfigError("METRICS_ADDRESS must be host:port (e.g. 127.0.0.1:9880, [::1]:9880), got '" + metrics + "'");
+    }
+  }
+  if (parse_bool("--healthcheck", value_of("healthcheck").value_or("false"))) return Command::kHealthcheck;
+
   char cwd[4096];
   out.log_path = value_of("log-path").value_or(::getcwd(cwd, sizeof cwd) ? std::string(cwd) : std::string("."));
   while (out.log_path.size() > 1 && out.log_path.back() == '/') out.log_path.pop_back();
@@ -342,6 +364,10 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   if (!out.group_class.empty() && out.group_class != "STANDARD" && out.group_class != "INFREQUENT_ACCESS") {
     throw ConfigError("LOG_GROUP_CLASS must be STANDARD or INFREQUENT_ACCESS");
   }
+  const std::string format = value_of("log-format").value_or("plain");
+  if (!parse_log_format(format, out.log_format)) throw ConfigError("LOG_FORMAT must be plain or json, got '" + format + "'");
+  out.health_stuck_after = std::chrono::seconds(
+      parse_positive("HEALTH_STUCK_AFTER_S", value_of("health-stuck-after-s").value_or("300"), "seconds"));
   return Command::kRun;
 }
 

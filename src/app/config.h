@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "app/listen_address.h"
 #include "aws/endpoint_rules.h"
 #include "aws/environment.h"
 #include "common/logger.h"
@@ -61,10 +63,15 @@ struct Config {
   std::string kms_key_id;
   std::string group_class;
 
+  // Observability.
+  LogFormat log_format = LogFormat::kPlain;
+  std::optional<ListenAddress> metrics_address;  // METRICS_ADDRESS; nullopt: no listener
+  std::chrono::seconds health_stuck_after{300};
+
   aws::Environment env;  // process environment over the dotenv file: credentials read it
 };
 
-enum class Command { kRun, kHelp, kVersion };
+enum class Command { kRun, kHelp, kVersion, kHealthcheck };
 
 // Throws ConfigError. `process_env` is the process environment snapshot.
 Command parse_command_line(int argc, const char* const* argv, aws::Environment process_env, Config& out);

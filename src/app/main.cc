@@ -7,9 +7,12 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "app/check.h"
 #include "app/config.h"
+#include "app/healthcheck.h"
+#include "app/metrics_server.h"
 #include "app/pipeline.h"
 #include "app/shutdown.h"
 #include "aws/credential_chain.h"
@@ -47,7 +50,7 @@ std::string hostname() {
 }
 
 int run(const app::Config& config, app::Shutdown& shutdown) {
-  const Logger log(config.log_level);
+  const Logger log(config.log_level, 2, config.log_format);
 
   aws::Endpoint endpoint;
   std::unique_ptr<aws::CredentialsProvider> credentials;
@@ -77,6 +80,24 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
            credentials->get().describe() + ", state in " + config.state_dir);
 
   Counters counters;
+  // After the counters and the credentials it reads, so that it stops first.
+  std::optional<app::MetricsServer> metrics;
+  if (config.metrics_address) {
+    auto refresh = [&counters, provider = credentials.get()] {
+      const auto expiry = provider->expiration();
+      counters.credentials_expiry_ms.store(
+          expiry ? std::chrono::duration_cast<std::chrono::milliseconds>(expiry->time_since_epoch()).count() : 0,
+          std::memory_order_relaxed);
+    };
+    try {
+      metrics.emplace(app::MetricsServerOptions{*config.metrics_address, config.health_stuck_after, CW_VERSION, refresh},
+                      counters, log);
+    } catch (const std::exception& e) {
+      return config_error(e.what());
+    }
+    log.info("metrics and health on " + config.metrics_address->host + ":" + std::to_string(metrics->port()) +
+             " (/metrics, /healthz)");
+  }
   source::FileSet files({config.log_path, config.log_extension, config.max_message_bytes}, *checkpoints, log);
   transform::LineTransformer transformer({config.timestamp_field, config.exclude_fields, config.max_message_bytes});
   const cloudwatch::StreamNamer streams(config.stream_template, config.log_stream_prefix, hostname());
@@ -133,9 +154,21 @@ int main(int argc, char** argv) {
     switch (app::parse_command_line(argc, argv, aws::Environment::from_process(), config)) {
       case app::Command::kHelp: std::fputs(app::help_text().c_str(), stdout); return 0;
       case app::Command::kVersion: std::puts("cw-sidecar " CW_VERSION); return 0;
+      case app::Command::kHealthcheck: {
+        const app::HealthcheckResult result = app::run_healthcheck(config.metrics_address);
+        std::puts(result.message.c_str());
+        return result.exit_code;
+      }
       case app::Command::kRun: break;
     }
   } catch (const app::ConfigError& e) {
+    // Docker reserves exit code 2 of a health check: a bad setting is "unhealthy".
+    for (int i = 1; i < argc; ++i) {
+      if (std::string_view(argv[i]).starts_with("--healthcheck")) {
+        std::printf("unhealthy: config error: %s\n", e.what());
+        return 1;
+      }
+    }
     return config_error(e.what());
   }
   try {

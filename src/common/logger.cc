@@ -20,6 +20,70 @@ std::string_view level_name(LogLevel level) {
   return "INFO";
 }
 
+std::string_view json_level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarn: return "warn";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+// Length of the well-formed UTF-8 sequence at text[i], or 0 when it is not one.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b = byte(i);
+  std::size_t n = 0;
+  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
+  if (b >= 0xC2 && b <= 0xDF) n = 2;
+  else if (b >= 0xE0 && b <= 0xEF) { n = 3; if (b == 0xE0) low = 0xA0; if (b == 0xED) high = 0x9F; }
+  else if (b >= 0xF0 && b <= 0xF4) { n = 4; if (b == 0xF0) low = 0x90; if (b == 0xF4) high = 0x8F; }
+  else return 0;
+  if (i + n > text.size()) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+// A JSON string body: quotes, backslashes and control characters escaped,
+// bytes that are not UTF-8 (a file name, say) replaced by U+FFFD so that the
+// line always parses.
+void append_json_string(std::string& out, std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const std::size_t n = utf8_sequence_length(text, i);
+      if (n == 0) {
+        out += "\\ufffd";
+        ++i;
+      } else {
+        out.append(text.substr(i, n));
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          out += escaped;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+}
+
 }  // namespace
 
 bool parse_log_level(std::string_view text, LogLevel& out) {
@@ -27,6 +91,13 @@ bool parse_log_level(std::string_view text, LogLevel& out) {
   else if (text == "info") out = LogLevel::kInfo;
   else if (text == "warn" || text == "warning") out = LogLevel::kWarn;
   else if (text == "error") out = LogLevel::kError;
+  else return false;
+  return true;
+}
+
+bool parse_log_format(std::string_view text, LogFormat& out) {
+  if (text == "plain") out = LogFormat::kPlain;
+  else if (text == "json") out = LogFormat::kJson;
   else return false;
   return true;
 }
@@ -43,12 +114,22 @@ void Logger::log(LogLevel level, std::string_view message) const {
   const std::size_t n = std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
   std::string line(stamp, n);
   char ms[8];
-  std::snprintf(ms, sizeof ms, ".%03dZ ", static_cast<int>(millis));
+  std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>(millis));
   line += ms;
-  line += level_name(level);
-  line += ' ';
-  line += message;
-  line += '\n';
+  if (format_ == LogFormat::kJson) {
+    line.insert(0, R"({"time":")");
+    line += R"(","level":")";
+    line += json_level_name(level);
+    line += R"(","msg":")";
+    append_json_string(line, message);
+    line += "\"}\n";
+  } else {
+    line += ' ';
+    line += level_name(level);
+    line += ' ';
+    line += message;
+    line += '\n';
+  }
   // A failed write to stderr has nowhere to be reported.
   [[maybe_unused]] const auto written = ::write(fd_, line.data(), line.size());
 }

@@ -1,0 +1,24 @@
+#include "app/health.h"
+
+namespace cw::app {
+
+HealthVerdict judge_health(std::int64_t failing_since_ms, std::int64_t oldest_unacked_ms, std::int64_t now_ms,
+                           std::chrono::seconds stuck_after) {
+  const std::int64_t limit_ms = std::chrono::duration_cast<std::chrono::milliseconds>(stuck_after).count();
+  const std::string limit = " (HEALTH_STUCK_AFTER_S=" + std::to_string(stuck_after.count()) + ")";
+  if (failing_since_ms > 0 && now_ms - failing_since_ms >= limit_ms) {
+    return {false, "delivery failing for " + std::to_string((now_ms - failing_since_ms) / 1000) + " s" + limit};
+  }
+  if (oldest_unacked_ms > 0 && now_ms - oldest_unacked_ms >= limit_ms) {
+    return {false, "oldest unacknowledged batch was read " + std::to_string((now_ms - oldest_unacked_ms) / 1000) +
+                       " s ago" + limit};
+  }
+  return {};
+}
+
+HealthVerdict judge_health(const Counters& counters, std::int64_t now_ms, std::chrono::seconds stuck_after) {
+  return judge_health(counters.failing_since_ms.load(std::memory_order_relaxed),
+                      counters.oldest_unacked_ms.load(std::memory_order_relaxed), now_ms, stuck_after);
+}
+
+}  // namespace cw::app
