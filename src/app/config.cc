@@ -65,6 +65,15 @@ constexpr std::array kSettings = {
     Setting{"connect-timeout-ms", {"CONNECT_TIMEOUT_MS", ""}, "3000", "TCP/TLS connect timeout."},
     Setting{"request-timeout-ms", {"REQUEST_TIMEOUT_MS", ""}, "30000", "Whole-request timeout."},
     Setting{"ca-bundle", {"AWS_CA_BUNDLE", ""}, "system store", "PEM file of CAs to verify the endpoint with."},
+    Setting{"include", {"INCLUDE", ""}, "*.<LOG_EXTENSION>",
+            "Comma-separated globs of files to ship, relative to LOG_PATH; '**' spans folders (e.g. **/*.log)."},
+    Setting{"exclude", {"EXCLUDE", ""}, "none", "Comma-separated globs of files not to ship (e.g. *.gz,debug/**)."},
+    Setting{"watch-mode", {"WATCH_MODE", ""}, "auto",
+            "auto: inotify, or polling on NFS/EFS/CIFS/FUSE (detected); inotify; poll."},
+    Setting{"partial-line-flush-ms", {"PARTIAL_LINE_FLUSH_MS", ""}, "0 (wait for the newline)",
+            "Ship a last line without newline after it has been unchanged this long."},
+    Setting{"rotated-max-age-s", {"ROTATED_MAX_AGE_S", ""}, "0 (read to the end)",
+            "Give up a rotated or deleted file not fully read after this long; what is left is counted and logged."},
     Setting{"log-stream-name", {"LOG_STREAM_NAME", ""}, "{prefix}_{date}",
             "Stream name template: {prefix}, {date} (YYYYMMDD, local date when the batch is opened), {hostname}, "
             "{file} (log file base name: one stream per file)."},
@@ -328,6 +337,20 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   out.connect_timeout = parse_ms("CONNECT_TIMEOUT_MS", value_of("connect-timeout-ms").value_or("3000"));
   out.request_timeout = parse_ms("REQUEST_TIMEOUT_MS", value_of("request-timeout-ms").value_or("30000"));
   out.ca_bundle = value_of("ca-bundle").value_or("");
+
+  out.include = split_list(value_of("include").value_or("*." + out.log_extension));
+  if (out.include.empty()) throw ConfigError("INCLUDE must name at least one pattern");
+  out.exclude = split_list(value_of("exclude").value_or(""));
+  out.watch_mode = value_of("watch-mode").value_or("auto");
+  if (out.watch_mode != "auto" && out.watch_mode != "inotify" && out.watch_mode != "poll") {
+    throw ConfigError("WATCH_MODE must be auto, inotify or poll, got '" + out.watch_mode + "'");
+  }
+  if (auto flush = value_of("partial-line-flush-ms"); flush && *flush != "0") {
+    out.partial_line_flush = parse_ms("PARTIAL_LINE_FLUSH_MS", *flush);
+  }
+  if (auto age = value_of("rotated-max-age-s"); age && *age != "0") {
+    out.rotated_max_age = std::chrono::seconds(parse_positive("ROTATED_MAX_AGE_S", *age, "seconds"));
+  }
 
   out.stream_template = value_of("log-stream-name").value_or("{prefix}_{date}");
   if (out.stream_template.empty()) throw ConfigError("LOG_STREAM_NAME must not be empty");

@@ -48,6 +48,13 @@ struct Config {
   std::chrono::milliseconds request_timeout{30000};
   std::string ca_bundle;
 
+  // Files.
+  std::vector<std::string> include;  // globs relative to LOG_PATH; default "*.<LOG_EXTENSION>"
+  std::vector<std::string> exclude;
+  std::string watch_mode = "auto";
+  std::chrono::milliseconds partial_line_flush{0};
+  std::chrono::seconds rotated_max_age{0};
+
   // Delivery.
   std::string stream_template;  // LOG_STREAM_NAME; "{prefix}_{date}" as the seed
   int max_in_flight = 4;

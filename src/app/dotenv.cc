@@ -1,5 +1,7 @@
 #include "app/dotenv.h"
 
+#include <algorithm>
+
 namespace cw::app {
 namespace {
 
@@ -42,7 +44,8 @@ std::map<std::string, std::string> parse_dotenv(std::string_view text) {
       values[key] = std::string(value.substr(1, value.find('\'', 1) - 1));
     } else if (value.size() >= 2 && value.front() == '"') {
       std::size_t close = 1;
-      while (close < value.size() && !(value[close] == '"' && value[close - 1] != '\\')) ++close;
+      while (close < value.size() && value[close] != '"') close += value[close] == '\\' ? 2 : 1;
+      close = std::min(close, value.size());
       values[key] = unquote_double(value.substr(1, close - 1));
     } else {
       if (const auto hash = value.find(" #"); hash != std::string_view::npos) value = trim(value.substr(0, hash));

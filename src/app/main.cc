@@ -28,6 +28,7 @@
 #include "common/logger.h"
 #include "source/checkpoint_store.h"
 #include "source/file_set.h"
+#include "source/file_watcher.h"
 #include "transform/line_transformer.h"
 
 #ifndef CW_VERSION
@@ -98,7 +99,12 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
     log.info("metrics and health on " + config.metrics_address->host + ":" + std::to_string(metrics->port()) +
              " (/metrics, /healthz)");
   }
-  source::FileSet files({config.log_path, config.log_extension, config.max_message_bytes}, *checkpoints, log);
+  source::WatchMode watch_mode = source::WatchMode::kAuto;
+  source::parse_watch_mode(config.watch_mode, watch_mode);  // validated by the config
+  source::FileWatcher watcher(watch_mode, log);
+  source::FileSet files({config.log_path, config.include, config.exclude, config.max_message_bytes,
+                         config.partial_line_flush, config.rotated_max_age},
+                        *checkpoints, watcher, counters, log);
   transform::LineTransformer transformer({config.timestamp_field, config.exclude_fields, config.max_message_bytes});
   const cloudwatch::StreamNamer streams(config.stream_template, config.log_stream_prefix, hostname());
   cloudwatch::DeadLetter dead_letter(config.dead_letter_file, log);
@@ -131,7 +137,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   options.window_policy = window_policy;
   options.window = transform::TimeWindow::for_retention_days(config.retention_days);
   options.max_message_bytes = config.max_message_bytes;
-  app::Pipeline pipeline(options, {files, *checkpoints, transformer, senders, completed, streams, dead_letter, shutdown,
+  app::Pipeline pipeline(options, {files, watcher, *checkpoints, transformer, senders, completed, streams, dead_letter, shutdown,
                                    counters, log});
   try {
     pipeline.run();

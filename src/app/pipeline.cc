@@ -16,6 +16,9 @@ using Clock = std::chrono::steady_clock;
 // cannot starve the rest.
 constexpr std::uint64_t kTurnBytes = 4 << 20;
 
+// How long a rotated file's unfinished last line waits for its newline.
+constexpr std::chrono::seconds kDetachedQuiet{5};
+
 std::int64_t epoch_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -35,7 +38,8 @@ std::int64_t backlog_bytes(const source::FileSet& files) {
 
 }  // namespace
 
-Pipeline::Pipeline(PipelineOptions options, PipelineParts parts) : options_(std::move(options)), p_(parts) {}
+Pipeline::Pipeline(PipelineOptions options, PipelineParts parts)
+    : options_(std::move(options)), p_(parts), split_(options_.max_message_bytes) {}
 
 void Pipeline::run() {
   next_summary_ = Clock::now() + options_.summary_interval;
@@ -46,8 +50,8 @@ void Pipeline::run() {
     if (p_.shutdown.requested()) break;
     if (Clock::now() >= next_rescan_) {
       p_.files.rescan();
-      p_.counters.files_tracked.store(static_cast<std::int64_t>(p_.files.files().size()), std::memory_order_relaxed);
-      next_rescan_ = Clock::now() + options_.poll_interval;
+      // With inotify the periodic scan is only a safety net.
+      next_rescan_ = Clock::now() + (p_.watcher.active() ? 10 * options_.poll_interval : options_.poll_interval);
     }
     const bool progressed = read_round();
     const bool linger_over = Clock::now() - batch_opened_ >= options_.linger;
@@ -64,26 +68,48 @@ void Pipeline::run() {
 
 bool Pipeline::read_round() {
   bool progressed = false;
-  for (const auto& file : p_.files.files()) {
+  const auto& files = p_.files.files();
+  for (std::size_t i = 0; i < files.size(); ++i) {  // by index: handle_replaced may add a file
     if (p_.shutdown.requested()) break;  // stop reading; what was read is still sent
-    if (file->reset_if_truncated()) {
-      p_.log.warn("file " + file->path() + " was truncated; reading it again from the start");
-    }
-    const std::uint64_t turn_end = file->read_offset() + kTurnBytes;
+    source::TailedFile& file = *files[i];
+    if (file.was_replaced_in_place()) p_.files.handle_replaced(file);
+    // A rotated file gets no more writes once its writer reopened the new one:
+    // after a while its unfinished last line is shipped as it is.
+    const bool flush_partial = file.detached && Clock::now() - file.detached_at >= kDetachedQuiet;
+    const std::uint64_t turn_end = file.read_offset() + kTurnBytes;
     const std::int64_t now_ms = epoch_ms();
-    while (file->read_offset() < turn_end) {
-      const auto line = file->next_line();
+    while (file.read_offset() < turn_end) {
+      const std::uint64_t line_from = file.read_offset();
+      const auto line = file.next_line(flush_partial);
       if (!line) break;
       progressed = true;
-      relaxed_add(p_.counters.lines_read);
-      relaxed_add(p_.counters.bytes_read, line->text.size() + (line->piece ? 0 : 1));
-      if (line->piece) relaxed_add(p_.counters.lines_split);
-      const transform::Event event = p_.transformer.transform(line->text, now_ms);
-      add_event(*file, event, now_ms);
-      batch_->advance_source(file->id(), line->end_offset);
+      relaxed_add(p_.counters.bytes_read, line->end_offset - line_from);
+      if (line->part > 0) {
+        add_split_line(file, *line, now_ms);
+      } else {
+        relaxed_add(p_.counters.lines_read);
+        add_event(file, p_.transformer.transform(line->text, now_ms), now_ms);
+      }
+      batch_->advance_source(file.id(), line->end_offset);
     }
   }
   return progressed;
+}
+
+void Pipeline::add_split_line(const source::TailedFile& file, const source::Line& line, std::int64_t now_ms) {
+  split_.feed(std::to_string(file.inode()) + ":" + std::to_string(line.line_start), line.text, line.last_part);
+  std::string_view message;
+  bool first = true;
+  while (split_.next(message)) {
+    relaxed_add(p_.counters.lines_read);
+    if (!first || line.part > 1) relaxed_add(p_.counters.lines_split);
+    first = false;
+    transform::Event event;
+    event.kind = transform::LineKind::kRaw;
+    event.timestamp_ms = now_ms;
+    event.message = message;
+    add_event(file, event, now_ms);
+  }
 }
 
 void Pipeline::add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms) {
@@ -212,9 +238,12 @@ std::chrono::milliseconds Pipeline::next_timeout() const {
 void Pipeline::wait(std::chrono::milliseconds timeout, bool wake_on_stop) {
   // The stop descriptor stays readable once a stop was requested, so it is
   // left out while draining; requested() is what the callers check.
-  pollfd fds[2] = {{p_.completed.fd(), POLLIN, 0}, {p_.shutdown.wake_fd(), POLLIN, 0}};
-  const int n = ::poll(fds, wake_on_stop ? 2 : 1, static_cast<int>(std::min<std::int64_t>(timeout.count(), 1 << 30)));
-  if (n > 0 && (fds[0].revents & POLLIN) != 0) p_.completed.drain();
+  pollfd fds[3] = {{p_.completed.fd(), POLLIN, 0}, {p_.watcher.fd(), POLLIN, 0}, {p_.shutdown.wake_fd(), POLLIN, 0}};
+  const nfds_t count = wake_on_stop ? 3 : 2;
+  const int n = ::poll(fds, count, static_cast<int>(std::min<std::int64_t>(timeout.count(), 1 << 30)));
+  if (n <= 0) return;
+  if ((fds[0].revents & POLLIN) != 0) p_.completed.drain();
+  if ((fds[1].revents & POLLIN) != 0 && p_.watcher.consume().structure) next_rescan_ = Clock::now();
 }
 
 void Pipeline::log_summary_if_due() {

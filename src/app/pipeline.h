@@ -23,7 +23,9 @@
 #include "source/ack_tracker.h"
 #include "source/checkpoint_store.h"
 #include "source/file_set.h"
+#include "source/file_watcher.h"
 #include "transform/line_transformer.h"
+#include "transform/split_line.h"
 #include "transform/time_window.h"
 
 namespace cw::app {
@@ -42,6 +44,7 @@ struct PipelineOptions {
 
 struct PipelineParts {
   source::FileSet& files;
+  source::FileWatcher& watcher;
   source::CheckpointStore& checkpoints;
   transform::LineTransformer& transformer;
   cloudwatch::SenderPool& senders;
@@ -65,6 +68,7 @@ class Pipeline {
  private:
   bool read_round();  // true when some line was read
   void add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms);
+  void add_split_line(const source::TailedFile& file, const source::Line& line, std::int64_t now_ms);
   void ensure_batch(const source::TailedFile& file);  // an open batch for this file's lines
   void hand_over();   // submits the open batch
   void apply_acknowledgements();
@@ -81,6 +85,7 @@ class Pipeline {
   std::chrono::steady_clock::time_point next_rescan_{};
   std::chrono::steady_clock::time_point next_summary_{};
   std::string restamped_;
+  transform::SplitLine split_;
 };
 
 }  // namespace cw::app

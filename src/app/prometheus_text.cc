@@ -109,6 +109,9 @@ std::string render_prometheus(const Counters& c, const MetricsContext& context) 
   w.counter("cw_sidecar_events_restamped_total",
             "Events outside CloudWatch's time window stamped with the read time (OUT_OF_WINDOW=restamp).",
             get(c.events_restamped));
+  w.counter("cw_sidecar_bytes_abandoned_total",
+            "Bytes of rotated files given up before they were read (ROTATED_MAX_AGE_S).",
+            get(c.bytes_abandoned));
   w.labelled("cw_sidecar_requests_total", "counter", "PutLogEvents requests by outcome.", "outcome",
              {{"ok", get(c.requests_ok)},
               {"throttled", get(c.requests_throttled)},

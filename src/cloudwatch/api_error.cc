@@ -47,7 +47,7 @@ ErrorAction action_for(std::string_view type, long http_status, std::string_view
   if (type.empty() && (http_status >= 500 || http_status == 429 || http_status == 408 || http_status == 0)) {
     return ErrorAction::kRetry;
   }
-  if (http_status >= 500) return ErrorAction::kRetry;
+  if (http_status >= 500 || http_status == 429) return ErrorAction::kRetry;  // 429: throttling by any name
   return ErrorAction::kFatal;
 }
 

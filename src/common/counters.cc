@@ -30,7 +30,7 @@ std::string Counters::summary() const {
   field(out, "rejected_expired", get(events_rejected_expired));
   field(out, "set_aside_invalid", get(events_set_aside_invalid));
   field(out, "set_aside_window", get(events_set_aside_window));
-  field(out, "abandoned", get(events_abandoned));
+  field(out, "bytes_abandoned", get(bytes_abandoned));
   field(out, "in_flight", static_cast<std::uint64_t>(std::max<std::int64_t>(0, events_in_flight.load())));
   field(out, "requests", get(requests_ok));
   field(out, "throttled", get(requests_throttled));

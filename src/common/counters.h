@@ -36,7 +36,7 @@ struct Counters {
   Counter events_rejected_expired{0};
   Counter events_set_aside_invalid{0};  // refused one by one as invalid: dead-letter file
   Counter events_set_aside_window{0};   // outside the time window, with the set-aside policy
-  Counter events_abandoned{0};          // lines of rotated files released by a bound before being read
+  Counter bytes_abandoned{0};           // of rotated files released by ROTATED_MAX_AGE_S before being read
 
   // Requests.
   Counter requests_ok{0};

@@ -12,12 +12,23 @@
 namespace cw::source {
 namespace {
 
-constexpr std::size_t kReadChunk = 128 * 1024;
+// Below glibc's mmap threshold, so the buffer a file gets again after being
+// released comes from the heap without a system call.
+constexpr std::size_t kReadChunk = 64 * 1024;
+
+// Where to cut `text` at most `limit` bytes in, without splitting a UTF-8
+// character (a cut before a continuation byte moves back to its lead byte).
+std::size_t utf8_cut(const char* text, std::size_t limit) {
+  std::size_t cut = limit;
+  for (int back = 0; back < 3 && cut > 1 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80; ++back) --cut;
+  return (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80 ? limit : cut;
+}
 
 }  // namespace
 
-TailedFile::TailedFile(std::uint64_t id, std::string path, std::size_t max_line_bytes)
-    : id_(id), path_(std::move(path)), max_line_bytes_(max_line_bytes) {
+TailedFile::TailedFile(std::uint64_t id, std::string path, std::size_t max_line_bytes,
+                       std::chrono::milliseconds flush_partial_after)
+    : id_(id), path_(std::move(path)), max_line_bytes_(max_line_bytes), flush_partial_after_(flush_partial_after) {
   fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
   struct stat st {};
@@ -28,7 +39,7 @@ TailedFile::TailedFile(std::uint64_t id, std::string path, std::size_t max_line_
   device_ = st.st_dev;
   inode_ = st.st_ino;
   fingerprint_ = fingerprint_of(fd_);
-  buffer_.resize(kReadChunk);
+  last_size_ = static_cast<std::uint64_t>(st.st_size);
 }
 
 TailedFile::~TailedFile() {
@@ -40,6 +51,8 @@ void TailedFile::seek(std::uint64_t offset) {
   file_offset_ = offset;
   acked_offset_ = offset;
   begin_ = end_ = 0;
+  split_part_ = 0;
+  partial_seen_ = 0;
 }
 
 std::uint64_t TailedFile::size_on_disk() const {
@@ -57,13 +70,25 @@ bool TailedFile::starts_with(const Fingerprint& fp) const {
   return fp.length == 0 || fingerprint_of(fd_, fp.length) == fp;
 }
 
-bool TailedFile::reset_if_truncated() {
-  if (size_on_disk() >= read_offset()) return false;
-  file_offset_ = 0;
-  acked_offset_ = 0;
-  begin_ = end_ = 0;
+bool TailedFile::was_replaced_in_place() {
+  const std::uint64_t size = size_on_disk();
+  if (size < read_offset()) return true;
+  if (size == last_size_) return false;
+  last_size_ = size;
+  // Grown: normally appended to, but a copytruncate followed by new writes
+  // larger than what was read shows only as other first bytes.
+  return fingerprint_.length > 0 && !starts_with(fingerprint_);
+}
+
+void TailedFile::restart() {
+  seek(0);
   fingerprint_ = fingerprint_of(fd_);
-  return true;
+  last_size_ = size_on_disk();
+}
+
+std::uint64_t TailedFile::unread_bytes() const {
+  const std::uint64_t size = size_on_disk();
+  return size > acked_offset_ ? size - acked_offset_ : 0;
 }
 
 bool TailedFile::fill() {
@@ -75,6 +100,7 @@ bool TailedFile::fill() {
     file_offset_ += begin_;
     begin_ = 0;
   }
+  if (end_ == 0 && buffer_.size() > 4 * kReadChunk) buffer_ = std::vector<char>();  // after a huge line
   if (buffer_.size() - end_ < kReadChunk / 2) {
     buffer_.resize(std::max(buffer_.size() * 2, end_ + kReadChunk));
   }
@@ -88,26 +114,54 @@ bool TailedFile::fill() {
   }
 }
 
-std::optional<Line> TailedFile::next_line() {
+std::optional<Line> TailedFile::next_line(bool flush_partial) {
   std::size_t scanned = begin_;
   for (;;) {
     const char* start = buffer_.data() + begin_;
     const void* nl = std::memchr(buffer_.data() + scanned, '\n', end_ - scanned);
     if (nl != nullptr) {
       const auto length = static_cast<std::size_t>(static_cast<const char*>(nl) - start);
-      if (length <= max_line_bytes_) {
-        begin_ += length + 1;
-        return Line{std::string_view(start, length), file_offset_ + begin_, false};
-      }
+      if (length <= max_line_bytes_) return take(length, length + 1);
     }
-    if (end_ - begin_ > max_line_bytes_) {
-      begin_ += max_line_bytes_;
-      return Line{std::string_view(start, max_line_bytes_), file_offset_ + begin_, true};
-    }
+    if (end_ - begin_ > max_line_bytes_) return take(utf8_cut(start, max_line_bytes_), 0);
     const std::size_t pending = end_ - begin_;
-    if (!fill()) return std::nullopt;
+    if (!fill()) break;
     scanned = begin_ + pending;  // bytes already searched hold no newline
   }
+  // At the end of the file without a newline.
+  const std::size_t pending = end_ - begin_;
+  if (pending == 0) {
+    buffer_ = std::vector<char>();  // a quiet file holds no buffer
+    file_offset_ += begin_;
+    begin_ = end_ = 0;
+    return std::nullopt;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (pending != partial_seen_) {
+    partial_seen_ = pending;
+    partial_since_ = now;
+  }
+  const bool quiet = flush_partial_after_.count() > 0 && now - partial_since_ >= flush_partial_after_;
+  if (!flush_partial && !quiet) return std::nullopt;
+  return take(pending, pending);
+}
+
+Line TailedFile::take(std::size_t length, std::size_t consumed) {
+  Line line{std::string_view(buffer_.data() + begin_, length), 0};
+  const bool whole = consumed > 0;  // ends at a newline (or is a flushed last line)
+  if (!whole || split_part_ > 0) {
+    if (split_part_ == 0) split_start_ = file_offset_ + begin_;
+    line.part = ++split_part_;
+    line.last_part = whole;
+    line.line_start = split_start_;
+    if (whole) split_part_ = 0;
+  } else {
+    line.line_start = file_offset_ + begin_;
+  }
+  begin_ += whole ? consumed : length;
+  line.end_offset = file_offset_ + begin_;
+  partial_seen_ = 0;
+  return line;
 }
 
 }  // namespace cw::source

@@ -2,11 +2,15 @@
 // TailedFile: an open log file read line by line from a known offset.
 //
 // Only complete lines (ending in '\n') come out; a last line still being
-// written waits for its newline. A line longer than max_line_bytes comes out in
-// pieces of that size, so one huge line can neither stall the file nor grow
-// memory without bound. The file stays open by descriptor, so a rotated or
-// deleted file is still read to its end.
+// written waits for its newline, unless it has been quiet for
+// `flush_partial_after` or the caller asks for it (a rotated file at its end).
+// A line longer than max_line_bytes comes out in parts, so one huge line can
+// neither stall the file nor grow memory without bound. The file stays open by
+// descriptor, so a rotated or deleted file is still read to its end. The read
+// buffer is released whenever the file is read to its end, so quiet files cost
+// no memory.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -21,13 +25,18 @@ namespace cw::source {
 struct Line {
   std::string_view text;    // without '\n'; valid until the next call to next_line()
   std::uint64_t end_offset; // file offset just past this line (and its newline)
-  bool piece = false;       // a cut piece of a line longer than max_line_bytes
+  // Lines longer than max_line_bytes come in parts 1, 2, ... (cut at UTF-8
+  // character boundaries); 0 for a whole line.
+  std::uint32_t part = 0;
+  bool last_part = false;
+  std::uint64_t line_start = 0;  // offset where the (split) line began
 };
 
 class TailedFile {
  public:
   // Throws std::runtime_error when the file cannot be opened.
-  TailedFile(std::uint64_t id, std::string path, std::size_t max_line_bytes);
+  TailedFile(std::uint64_t id, std::string path, std::size_t max_line_bytes,
+             std::chrono::milliseconds flush_partial_after = std::chrono::milliseconds(0));
   ~TailedFile();
   TailedFile(const TailedFile&) = delete;
   TailedFile& operator=(const TailedFile&) = delete;
@@ -36,14 +45,20 @@ class TailedFile {
   // shrank, start again from 0: it was truncated.
   void seek(std::uint64_t offset);
 
-  std::optional<Line> next_line();
+  std::optional<Line> next_line(bool flush_partial = false);
 
-  // A file that is now shorter than what was read was truncated in place
-  // (copytruncate): read it again from the start. Returns true when it was.
-  bool reset_if_truncated();
+  // Whether the file was truncated or rewritten in place (copytruncate): it is
+  // shorter than what was read, or no longer starts with the bytes it started
+  // with. Cheap when the size has not changed since the last call.
+  bool was_replaced_in_place();
+  // Reads the file again from the start.
+  void restart();
+  // Bytes read into lines but not yet acknowledged, and bytes on disk not yet read.
+  std::uint64_t unread_bytes() const;
 
   std::uint64_t id() const { return id_; }
   const std::string& path() const { return path_; }
+  void renamed(std::string path) { path_ = std::move(path); }
   std::uint64_t device() const { return device_; }
   std::uint64_t inode() const { return inode_; }
   std::uint64_t read_offset() const { return file_offset_ + begin_; }  // next byte a line starts at
@@ -57,9 +72,13 @@ class TailedFile {
   void set_acked_offset(std::uint64_t offset) { acked_offset_ = offset; }
 
   bool detached = false;  // no longer at its path (rotated away or deleted)
+  std::chrono::steady_clock::time_point detached_at{};
 
  private:
   bool fill();  // reads more bytes; false at end of file
+  // Emits the next `length` bytes as a line and consumes `consumed` bytes
+  // (length + 1 with the newline; 0 for a part cut from a longer line).
+  Line take(std::size_t length, std::size_t consumed);
 
   std::uint64_t id_;
   std::string path_;
@@ -68,11 +87,17 @@ class TailedFile {
   std::uint64_t device_ = 0;
   std::uint64_t inode_ = 0;
   Fingerprint fingerprint_;
+  std::chrono::milliseconds flush_partial_after_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;         // first unconsumed byte in buffer_
   std::size_t end_ = 0;           // one past the last byte read into buffer_
   std::uint64_t file_offset_ = 0; // file offset of buffer_[0]
   std::uint64_t acked_offset_ = 0;
+  std::uint64_t last_size_ = 0;   // at the last was_replaced_in_place()
+  std::uint32_t split_part_ = 0;  // parts of the current long line emitted so far
+  std::uint64_t split_start_ = 0;
+  std::size_t partial_seen_ = 0;  // size of the unfinished last line when last looked at
+  std::chrono::steady_clock::time_point partial_since_{};
 };
 
 }  // namespace cw::source

@@ -38,8 +38,6 @@ TEST(Dotenv, DoubleQuotesWithEscapes) {
 }
 
 TEST(Dotenv, DoubleQuotedValueEndingInAnEscapedBackslash) {
-  GTEST_SKIP() << "BUG: src/app/dotenv.cc parse_dotenv: the closing '\"' after an escaped backslash (\\\\\") is "
-                  "taken for an escaped quote; A=\"C:\\\\dir\\\\\" gives 'C:\\dir\\\"' instead of 'C:\\dir\\'";
   EXPECT_EQ(parse_dotenv(R"(A="C:\\dir\\")"), (Values{{"A", "C:\\dir\\"}}));
   EXPECT_EQ(parse_dotenv(R"(A="x\\" # comment)"), (Values{{"A", "x\\"}}));
 }

@@ -161,8 +161,6 @@ TEST(ClassifyError, Http429WithoutATypeIsThrottlingAndRetried) {
 }
 
 TEST(ClassifyError, Http429WithAnUnknownTypeIsThrottlingAndRetried) {
-  GTEST_SKIP() << "BUG: src/cloudwatch/api_error.cc action_for/classify_error: a 429 whose type is not in the "
-                  "throttling list gets throttled=true but action kFatal (the process would exit on throttling)";
   // throttled and kFatal at once are contradictory: a 429 is throttling
   // whatever the type name (facts: "ThrottlingException and its kin").
   const ApiError named = classify_error(response(429, R"({"__type":"SlowDownPlease","message":"too fast"})"));

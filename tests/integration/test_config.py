@@ -100,7 +100,9 @@ class ConfigErrorTest(unittest.TestCase):
         return lines[0]
 
     def test_no_region(self):
-        self.assert_config_error([], self.base_env(AWS_REGION=None), "no region")
+        # Off EC2 (IMDS disabled) nothing can give a region: a config error
+        # before any network call. (With IMDS on, the region is asked there.)
+        self.assert_config_error([], self.base_env(AWS_REGION=None, AWS_EC2_METADATA_DISABLED="true"), "no region")
 
     def test_invalid_group_names(self):
         for name in ["bad group", "bad!group", "aws/reserved", "x" * 513, "日本"]:

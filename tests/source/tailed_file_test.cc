@@ -31,7 +31,10 @@ std::ostream& operator<<(std::ostream& os, const Read& r) {
 // Every line available now (copies: Line::text dies with the next call).
 std::vector<Read> drain(TailedFile& file) {
   std::vector<Read> out;
-  while (auto line = file.next_line()) out.push_back(Read{std::string(line->text), line->end_offset, line->piece});
+  // "piece": a part cut from a longer line, not its last part.
+  while (auto line = file.next_line()) {
+    out.push_back(Read{std::string(line->text), line->end_offset, line->part > 0 && !line->last_part});
+  }
   return out;
 }
 
@@ -118,20 +121,63 @@ TEST_F(TailedFileTest, SeekPastTheEndOfAShorterFileStartsAtZero) {
   EXPECT_EQ(drain(file), (std::vector<Read>{{"one", 4, false}}));
 }
 
-TEST_F(TailedFileTest, ResetIfTruncatedAfterTruncate) {
+TEST_F(TailedFileTest, TruncationIsNoticedAndReadingRestarts) {
   write_file(path_, "one\ntwo\nthree\n");
   TailedFile file(1, path_, 1000);
   ASSERT_EQ(drain(file).size(), 3u);
   file.set_acked_offset(14);
-  EXPECT_FALSE(file.reset_if_truncated());
+  EXPECT_FALSE(file.was_replaced_in_place());
 
   ASSERT_EQ(::truncate(path_.c_str(), 0), 0);
   append_file(path_, "new\n");  // copytruncate, then the writer goes on
-  EXPECT_TRUE(file.reset_if_truncated());
+  EXPECT_TRUE(file.was_replaced_in_place());
+  file.restart();
   EXPECT_EQ(file.read_offset(), 0u);
   EXPECT_EQ(file.acked_offset(), 0u);
   EXPECT_EQ(drain(file), (std::vector<Read>{{"new", 4, false}}));
-  EXPECT_FALSE(file.reset_if_truncated());
+  EXPECT_FALSE(file.was_replaced_in_place());
+}
+
+TEST_F(TailedFileTest, ARewriteLongerThanWhatWasReadIsNoticedByItsFirstBytes) {
+  write_file(path_, "one\n");
+  TailedFile file(1, path_, 1000);
+  ASSERT_EQ(drain(file).size(), 1u);
+  write_file(path_, "other content, longer than before\n");  // truncated and rewritten between two looks
+  EXPECT_TRUE(file.was_replaced_in_place());
+}
+
+TEST_F(TailedFileTest, AQuietPartialLineIsFlushedWhenAsked) {
+  write_file(path_, "done\nunfinished");
+  TailedFile file(1, path_, 1000);
+  EXPECT_EQ(drain(file), (std::vector<Read>{{"done", 5, false}}));
+  auto line = file.next_line(/*flush_partial=*/true);
+  ASSERT_TRUE(line.has_value());
+  EXPECT_EQ(line->text, "unfinished");
+  EXPECT_EQ(line->end_offset, 15u);
+  EXPECT_FALSE(file.next_line(true).has_value());
+}
+
+TEST_F(TailedFileTest, LongLinesAreCutAtCharacterBoundariesAndNumbered) {
+  // "é" is two bytes: a cut at 5 would fall inside the third one.
+  write_file(path_, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\nok\n");
+  TailedFile file(1, path_, 5);
+  auto first = file.next_line();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->text, "\xc3\xa9\xc3\xa9");
+  EXPECT_EQ(first->part, 1u);
+  EXPECT_FALSE(first->last_part);
+  EXPECT_EQ(first->line_start, 0u);
+  auto second = file.next_line();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->text, "\xc3\xa9\xc3\xa9");
+  EXPECT_EQ(second->part, 2u);
+  EXPECT_TRUE(second->last_part);
+  EXPECT_EQ(second->line_start, 0u);
+  EXPECT_EQ(second->end_offset, 9u);
+  auto third = file.next_line();
+  ASSERT_TRUE(third.has_value());
+  EXPECT_EQ(third->text, "ok");
+  EXPECT_EQ(third->part, 0u);
 }
 
 TEST_F(TailedFileTest, ReadingContinuesFromAnUnlinkedFile) {

@@ -1,0 +1,105 @@
+#include "source/file_watcher.h"
+
+#include <sys/inotify.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace cw::source {
+namespace {
+
+struct RemoteFs {
+  unsigned long magic;
+  const char* name;
+};
+
+// From statfs(2): filesystems whose changes can come from another host.
+constexpr RemoteFs kRemote[] = {
+    {0x6969, "NFS"},       {0x517B, "SMB"},    {0xFF534D42, "CIFS"}, {0xFE534D42, "SMB2"},
+    {0x65735546, "FUSE"},  {0x00C36400, "Ceph"}, {0x01021997, "9p"},   {0x5346414F, "AFS"},
+    {0x73757245, "Coda"},  {0x47504653, "GPFS"}, {0x0BD00BD0, "Lustre"},
+};
+
+}  // namespace
+
+bool parse_watch_mode(std::string_view text, WatchMode& out) {
+  if (text == "auto") out = WatchMode::kAuto;
+  else if (text == "inotify") out = WatchMode::kInotify;
+  else if (text == "poll") out = WatchMode::kPoll;
+  else return false;
+  return true;
+}
+
+std::string remote_filesystem_name(const std::string& path) {
+  struct statfs fs {};
+  if (::statfs(path.c_str(), &fs) != 0) return {};
+  for (const RemoteFs& remote : kRemote) {
+    if (static_cast<unsigned long>(fs.f_type) == remote.magic) return remote.name;
+  }
+  return {};
+}
+
+FileWatcher::FileWatcher(WatchMode mode, const Logger& log) : log_(log), mode_(mode) {
+  if (mode_ == WatchMode::kPoll) {
+    log_.info("watching files by polling (WATCH_MODE=poll)");
+    return;
+  }
+  fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd_ < 0) disable(std::string("inotify unavailable: ") + std::strerror(errno));
+}
+
+FileWatcher::~FileWatcher() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void FileWatcher::disable(const std::string& why) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  log_.info("watching files by polling: " + why);
+}
+
+void FileWatcher::watch(const std::string& dir) {
+  if (fd_ < 0 || std::find(watched_.begin(), watched_.end(), dir) != watched_.end()) return;
+  if (mode_ == WatchMode::kAuto) {
+    const std::string remote = remote_filesystem_name(dir);
+    if (!remote.empty()) {
+      disable(dir + " is on " + remote + ", where inotify misses other hosts' writes");
+      return;
+    }
+  }
+  const uint32_t events = IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE |
+                          IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
+  if (::inotify_add_watch(fd_, dir.c_str(), events) < 0) {
+    // Out of watches (fs.inotify.max_user_watches) or the folder vanished:
+    // polling still finds everything, just later.
+    log_.warn("cannot watch " + dir + " with inotify (" + std::strerror(errno) + "); polling it");
+    return;
+  }
+  watched_.push_back(dir);
+}
+
+FileWatcher::Changes FileWatcher::consume() {
+  Changes changes;
+  if (fd_ < 0) return changes;
+  alignas(inotify_event) char buffer[16 * 1024];
+  for (;;) {
+    const ssize_t n = ::read(fd_, buffer, sizeof buffer);
+    if (n <= 0) break;  // EAGAIN: nothing more
+    changes.any = true;
+    for (ssize_t i = 0; i < n;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer + i);
+      if ((event->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF |
+                          IN_Q_OVERFLOW | IN_IGNORED)) != 0) {
+        changes.structure = true;
+      }
+      if ((event->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) watched_.clear();  // re-added on rescan
+      i += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+    }
+  }
+  return changes;
+}
+
+}  // namespace cw::source

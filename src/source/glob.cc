@@ -1,0 +1,57 @@
+#include "source/glob.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+
+namespace cw::source {
+namespace {
+
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    const std::string_view segment = path.substr(0, slash);
+    if (!segment.empty()) out.push_back(segment);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+bool segment_match(std::string_view pattern, std::string_view name) {
+  const std::string p(pattern);
+  const std::string n(name);
+  return ::fnmatch(p.c_str(), n.c_str(), FNM_PERIOD) == 0;
+}
+
+bool match_from(const std::vector<std::string_view>& pattern, std::size_t pi,
+                const std::vector<std::string_view>& path, std::size_t si) {
+  if (pi == pattern.size()) return si == path.size();
+  if (pattern[pi] == "**") {
+    for (std::size_t skip = si; skip <= path.size(); ++skip) {
+      if (match_from(pattern, pi + 1, path, skip)) return true;
+    }
+    return false;
+  }
+  return si < path.size() && segment_match(pattern[pi], path[si]) && match_from(pattern, pi + 1, path, si + 1);
+}
+
+}  // namespace
+
+bool glob_match(std::string_view pattern, std::string_view relative_path) {
+  return match_from(segments(pattern), 0, segments(relative_path), 0);
+}
+
+GlobSet::GlobSet(std::vector<std::string> include, std::vector<std::string> exclude)
+    : include_(std::move(include)), exclude_(std::move(exclude)) {
+  recursive_ = std::any_of(include_.begin(), include_.end(),
+                           [](const std::string& p) { return p.find('/') != std::string::npos; });
+}
+
+bool GlobSet::matches(std::string_view relative_path) const {
+  const auto hit = [&](const std::string& pattern) { return glob_match(pattern, relative_path); };
+  return std::any_of(include_.begin(), include_.end(), hit) && std::none_of(exclude_.begin(), exclude_.end(), hit);
+}
+
+}  // namespace cw::source
