@@ -35,9 +35,12 @@ class Attempts {
   [[noreturn]] void failed(std::string_view label, const std::string& error) const {
     std::string line = "cannot get AWS credentials: ";
     for (const auto& reason : reasons_) line += reason + "; ";
-    line += labelled(label, error) + " (a configured source failed; later sources were not tried)";
+    line += labelled(label, error);
+    if (!alone_) line += " (a configured source failed; later sources were not tried)";
     throw CredentialsError(line);
   }
+
+  void set_alone() { alone_ = true; }
 
   [[noreturn]] void none() const {
     std::string line = "no AWS credentials found: ";
@@ -47,6 +50,7 @@ class Attempts {
 
  private:
   std::vector<std::string> reasons_;
+  bool alone_ = false;  // an explicitly named profile: there are no later sources
 };
 
 std::unique_ptr<CredentialsProvider> start(CredentialSource source, std::string_view label, const Attempts& attempts,
@@ -77,6 +81,7 @@ std::unique_ptr<CredentialsProvider> make_credentials_provider(const Environment
 
   if (profile.explicit_) {
     // boto3.Session(profile_name=...): that profile or nothing.
+    attempts.set_alone();
     auto source = detect("profile", [&] { return detect_profile(env, profile.name, true, options, why); });
     return start(std::move(*source), "profile", attempts, options);
   }

@@ -33,19 +33,28 @@ RefreshingProvider::~RefreshingProvider() {
 void RefreshingProvider::install(Credentials credentials) {
   const auto now = Clock::now();
   current_ = std::move(credentials);
+  last_success_ = now;
   ++fetches_;
   failures_in_row_ = 0;
   if (current_.expiration) {
     const auto remaining = std::max(Clock::duration::zero(), *current_.expiration - now);
     const auto lead = std::min<Clock::duration>(lead_, remaining / 2);
-    refresh_at_ = *current_.expiration - lead;
+    // Some time must pass between fetches (a second, less for credentials
+    // that live only seconds), so that a source is never fetched in a loop.
+    min_interval_ = std::min<Clock::duration>(kRetryPause, remaining / 4);
+    refresh_at_ = std::max<Clock::time_point>(*current_.expiration - lead, now + min_interval_);
     margin_ = std::min<Clock::duration>(kMaxMargin, remaining / 4);
   }
   wake_.notify_all();
 }
 
 bool RefreshingProvider::needs_fetch_now(Clock::time_point now) const {
-  return invalidated_ || (current_.expiration && now >= *current_.expiration - margin_);
+  if (invalidated_) return true;
+  if (!current_.expiration) return false;
+  if (now >= *current_.expiration) return true;
+  // About to expire: fetch, unless that just happened and the source gave no
+  // better ones.
+  return now >= *current_.expiration - margin_ && now - last_success_ >= min_interval_;
 }
 
 Credentials RefreshingProvider::get() {
@@ -97,6 +106,12 @@ void RefreshingProvider::fetch_and_install(bool background) {
     fresh = fetch_();
   } catch (const std::exception& e) {  // recorded and logged below, and get() reports it
     error = e.what();
+  }
+  if (fresh && fresh->expiration && *fresh->expiration <= Clock::now()) {
+    // Installing these would make every get() fetch again at once.
+    error = "the source gave credentials that expired at " + format_iso8601(*fresh->expiration) +
+            " (is the clock right?)";
+    fresh.reset();
   }
   std::lock_guard lock(mutex_);
   if (fresh) {

@@ -62,9 +62,11 @@ class RefreshingProvider final : public CredentialsProvider {
   Credentials current_;
   Clock::time_point refresh_at_;  // background refresh due
   Clock::duration margin_{};      // get() fetches itself this close to the expiry
+  Clock::duration min_interval_{};  // between successful fetches
   bool invalidated_ = false;
   Clock::time_point last_invalidation_fetch_{};
   Clock::time_point last_failure_{};
+  Clock::time_point last_success_{};
   std::string last_error_;
   int failures_in_row_ = 0;
   int fetches_ = 0;
