@@ -158,6 +158,16 @@ class DeployFilesTest(unittest.TestCase):
         (api,) = pod["containers"]
         self.assertEqual(" ".join(api["command"]), self.stack["services"]["api"]["command"])
 
+    def test_readme_lists_every_setting(self):
+        with open(os.path.join(ROOT, "README.md")) as f:
+            readme = f.read()
+        rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(--[a-z-]+)` \|.*$", readme, re.M)}
+        for flag, variables in re.findall(r"^  (--[a-z-]+)(?: VALUE)?\n      (.+?) \(default:", self.help, re.M):
+            self.assertIn(flag, rows, f"README's configuration table lacks {flag}")
+            for var in variables.split(", then "):
+                if var != "flag only":
+                    self.assertIn(f"`{var}`", rows[flag], f"README's row of {flag} lacks {var}")
+
     def test_iam_policy_is_minimal_and_scoped(self):
         with open(os.path.join(ROOT, "deploy", "iam-policy.json")) as f:
             policy = json.load(f)
