@@ -31,6 +31,8 @@ bool match_from(const std::vector<std::string_view>& pattern, std::size_t pi,
   if (pattern[pi] == "**") {
     for (std::size_t skip = si; skip <= path.size(); ++skip) {
       if (match_from(pattern, pi + 1, path, skip)) return true;
+      // Like '*', '**' does not match hidden folders (".state/x.log").
+      if (skip < path.size() && path[skip].front() == '.') break;
     }
     return false;
   }

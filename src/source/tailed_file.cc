@@ -62,7 +62,10 @@ std::uint64_t TailedFile::size_on_disk() const {
 }
 
 Fingerprint TailedFile::fingerprint() {
-  if (fingerprint_.length < kFingerprintBytes) fingerprint_ = fingerprint_of(fd_);
+  // Grows with the file, but only while the file still starts with the bytes
+  // it was taken from: after a copytruncate it must keep naming the old
+  // content, which is how handle_replaced() finds the copy.
+  if (fingerprint_.length < kFingerprintBytes && starts_with(fingerprint_)) fingerprint_ = fingerprint_of(fd_);
   return fingerprint_;
 }
 

@@ -246,5 +246,125 @@ TEST_F(FileSetTest, AMissingDirectoryReturnsFalseUntilItAppears) {
   EXPECT_TRUE(set->files()[0]->detached);
 }
 
+
+TEST_F(FileSetTest, IncludeAndExcludeWithDoubleStar) {
+  std::filesystem::create_directories(logs_ + "/x/y");
+  std::filesystem::create_directories(logs_ + "/tmp");
+  write_file(logs_ + "/a.log", "a\n");
+  write_file(logs_ + "/x/b.log", "b\n");
+  write_file(logs_ + "/x/y/c.log", "c\n");
+  write_file(logs_ + "/x/y/c.txt", "c\n");
+  write_file(logs_ + "/tmp/d.log", "d\n");
+  write_file(logs_ + "/x/debug-e.log", "e\n");
+  FileSetOptions options;
+  options.directory = logs_;
+  options.include = {"**/*.log"};
+  options.exclude = {"tmp/**", "**/debug-*.log"};
+  FileSet set(options, store_, watcher_, counters_, log_);
+  ASSERT_TRUE(set.rescan());
+  EXPECT_EQ(paths(set), (std::vector<std::string>{logs_ + "/a.log", logs_ + "/x/b.log", logs_ + "/x/y/c.log"}));
+  // A folder created later is searched too.
+  std::filesystem::create_directories(logs_ + "/z");
+  write_file(logs_ + "/z/f.log", "f\n");
+  ASSERT_TRUE(set.rescan());
+  EXPECT_EQ(set.files().size(), 4u);
+}
+
+TEST_F(FileSetTest, ARotatedFileIsResumedByInodeAfterARestart) {
+  const std::string path = logs_ + "/app.log";
+  write_file(path, "one\ntwo\n");
+  {
+    auto first = make_set();
+    ASSERT_TRUE(first->rescan());
+    TailedFile* file = file_at(*first, path);
+    ASSERT_NE(file, nullptr);
+    EXPECT_EQ(drain(*file), (std::vector<std::string>{"one", "two"}));
+    file->set_acked_offset(4);  // "one\n" accepted, then the sidecar died
+    store_.save(first->checkpoints());
+  }
+  // While it was down: rotated, written to, and a new file created.
+  ASSERT_EQ(std::rename(path.c_str(), (path + ".1").c_str()), 0);
+  append_file(path + ".1", "three\n");
+  write_file(path, "fresh\n");
+
+  const CheckpointStore reloaded(dir_ / "state");
+  FileSetOptions options;
+  options.directory = logs_;
+  options.include = {"*.log"};
+  FileSet set(options, reloaded, watcher_, counters_, log_);
+  ASSERT_TRUE(set.rescan());
+  ASSERT_EQ(set.files().size(), 2u);
+  std::vector<std::string> rotated;
+  std::vector<std::string> fresh;
+  for (const auto& f : set.files()) {
+    if (f->path() == path + ".1") {
+      EXPECT_TRUE(f->detached);
+      rotated = drain(*f);
+    } else {
+      EXPECT_EQ(f->path(), path);
+      fresh = drain(*f);
+    }
+  }
+  EXPECT_EQ(rotated, (std::vector<std::string>{"two", "three"}));
+  EXPECT_EQ(fresh, std::vector<std::string>{"fresh"});
+}
+
+TEST_F(FileSetTest, ARotatedFileFullyShippedIsNotReopenedAfterARestart) {
+  const std::string path = logs_ + "/app.log";
+  write_file(path, "one\n");
+  {
+    auto first = make_set();
+    ASSERT_TRUE(first->rescan());
+    file_at(*first, path)->set_acked_offset(4);
+    store_.save(first->checkpoints());
+  }
+  ASSERT_EQ(std::rename(path.c_str(), (path + ".1").c_str()), 0);
+  const CheckpointStore reloaded(dir_ / "state");
+  FileSetOptions options;
+  options.directory = logs_;
+  options.include = {"*.log"};
+  FileSet set(options, reloaded, watcher_, counters_, log_);
+  ASSERT_TRUE(set.rescan());
+  EXPECT_TRUE(set.files().empty());
+}
+
+// logrotate copytruncate: the file is copied to app.log.1 and truncated; lines
+// written between the last read and the copy are only in the copy.
+class CopyTruncateTest : public FileSetTest, public ::testing::WithParamInterface<std::size_t> {};
+
+TEST_P(CopyTruncateTest, TheCopyIsFoundAndReadFromWhereTheOriginalWasLeft) {
+  const std::string path = logs_ + "/app.log";
+  // GetParam(): bytes of the first line, so the file is smaller or larger
+  // than the fingerprint (1024 bytes) when it is copied.
+  const std::string first_line(GetParam(), 'h');
+  write_file(path, first_line + "\ntwo\n");
+  auto set = make_set();
+  ASSERT_TRUE(set->rescan());
+  TailedFile* file = file_at(*set, path);
+  ASSERT_NE(file, nullptr);
+  std::vector<std::string> lines = drain(*file);
+  file->set_acked_offset(file->read_offset());
+  (void)set->checkpoints();  // as after an acknowledgement
+
+  append_file(path, "three\n");  // written, not yet read
+  std::filesystem::copy_file(path, path + ".1");
+  ::truncate(path.c_str(), 0);
+  (void)set->checkpoints();  // an acknowledgement may come in between
+  append_file(path, "four\n");
+
+  ASSERT_TRUE(file->was_replaced_in_place());
+  set->handle_replaced(*file);
+  ASSERT_TRUE(set->rescan());
+  for (std::size_t i = 0; i < set->files().size(); ++i) {
+    for (auto& line : drain(*set->files()[i])) lines.push_back(std::move(line));
+  }
+  std::sort(lines.begin(), lines.end());  // the copy and the file are read in any order
+  std::vector<std::string> want{first_line, "two", "three", "four"};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(lines, want);
+}
+
+INSTANTIATE_TEST_SUITE_P(SmallAndLarge, CopyTruncateTest, ::testing::Values(3u, 2000u));
+
 }  // namespace
 }  // namespace cw::source
