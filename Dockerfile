@@ -12,7 +12,7 @@
 #
 # Runs as uid 65532 and writes nothing outside STATE_DIR (by default
 # LOG_PATH/.cw-sidecar on the shared volume), so a read-only root file system
-# works. tests/integration/test_deploy.py rebuilds this runtime root from the
+# works. tests/integration/test_image.py rebuilds this runtime root from the
 # lines below and runs the binary chrooted into it.
 
 FROM debian:12 AS build

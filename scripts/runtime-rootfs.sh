@@ -5,7 +5,7 @@
 # nsswitch.conf (so /etc/hosts is read before DNS), and the state directory
 # owned by that user. Nothing else: no shell, no package manager, no curl.
 #
-# The Dockerfile's build stage runs it, and tests/integration/test_deploy.py
+# The Dockerfile's build stage runs it, and tests/integration/test_image.py
 # runs it too and then runs the binary chrooted into the result, which is how
 # we know the runtime stage is complete without a Docker engine.
 #
