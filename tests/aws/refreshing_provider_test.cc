@@ -116,9 +116,10 @@ TEST(RefreshingProvider, InvalidateRefetchesOnceAtOnce) {
 }
 
 TEST(RefreshingProvider, ExpiredAndSourceDownIsAClearError) {
-  FakeSource source(-1s);  // already expired when fetched
-  RefreshingProvider provider("fake source", source.as_fetch(), source.fetch(), 600s, nullptr);
-  source.set_failing(true);
+  FakeSource source(1h);
+  source.set_failing(true);  // before the refresh thread starts: it may fetch at once
+  const Credentials expired{"ASIAOLD", "secret", "token", Clock::now() - 1s, "fake"};
+  RefreshingProvider provider("fake source", source.as_fetch(), expired, 600s, nullptr);
   try {
     provider.get();
     FAIL() << "expected CredentialsError";
@@ -148,6 +149,20 @@ TEST(RefreshingProvider, ManyConcurrentReadersDuringRefreshes) {
   stop = true;
   for (auto& t : readers) t.join();
   EXPECT_GT(reads.load(), 0);
+}
+
+TEST(RefreshingProvider, ASourceGivingExpiredCredentialsIsAnError) {
+  FakeSource source(-1s);  // hands out credentials that expired a second ago
+  const Credentials expired{"ASIAOLD", "secret", "token", Clock::now() - 1s, "fake"};
+  RefreshingProvider provider("fake", source.as_fetch(), expired, 600s, nullptr);
+  try {
+    provider.get();
+    FAIL() << "expected CredentialsError";
+  } catch (const CredentialsError& e) {
+    EXPECT_NE(std::string(e.what()).find("the source gave credentials that expired at"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_LE(source.calls(), 2) << "no fetching in a loop";
 }
 
 TEST(RefreshingProvider, LongTermCredentialsStartNoThreadAndNeverExpire) {

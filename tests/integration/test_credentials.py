@@ -249,6 +249,8 @@ class CredentialsTest(unittest.TestCase):
         """Region and endpoints pointing at moto; IMDS off unless a test turns it on."""
         env = {"AWS_REGION": mf.REGION, "AWS_ENDPOINT_URL": self.moto.endpoint,
                "AWS_EC2_METADATA_DISABLED": "true", "LOG_LEVEL": "debug"}
+        # Sanitizer builds of the binary keep their options (the environment is clean otherwise).
+        env.update({k: os.environ[k] for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS") if k in os.environ})
         env.update(extra)
         return {k: v for k, v in env.items() if v is not None}
 
