@@ -30,9 +30,13 @@ Endpoint endpoint_from_url(std::string_view url, std::string_view region) {
 Endpoint resolve_logs_endpoint(std::string_view region, std::string_view override_url, EndpointFlags flags) {
   if (!override_url.empty()) {
     // The rule set's first branch: a custom endpoint excludes both variants.
-    if (flags.use_fips) throw EndpointRuleError("Invalid Configuration: FIPS and custom endpoint are not supported");
+    if (flags.use_fips) {
+      throw EndpointRuleError("Invalid Configuration: FIPS and custom endpoint are not supported (unset "
+                              "AWS_USE_FIPS_ENDPOINT or the endpoint URL)");
+    }
     if (flags.use_dual_stack) {
-      throw EndpointRuleError("Invalid Configuration: Dualstack and custom endpoint are not supported");
+      throw EndpointRuleError("Invalid Configuration: Dualstack and custom endpoint are not supported (unset "
+                              "AWS_USE_DUALSTACK_ENDPOINT or the endpoint URL)");
     }
     return endpoint_from_url(override_url, region);
   }
