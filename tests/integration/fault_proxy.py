@@ -74,7 +74,8 @@ class FaultPlan:
 class PutRecord:
     """One PutLogEvents request forwarded to moto."""
 
-    __slots__ = ("index", "action", "messages", "timestamps", "moto_status", "moto_body", "answered")
+    __slots__ = ("index", "action", "messages", "timestamps", "moto_status", "moto_body", "answered",
+                 "received_at", "answered_at")
 
     def __init__(self, index, action, messages, timestamps):
         self.index = index
@@ -84,6 +85,8 @@ class PutRecord:
         self.moto_status = None   # HTTP status moto answered
         self.moto_body = b""      # and its body (rejectedLogEventsInfo)
         self.answered = False     # whether the client was sent moto's answer
+        self.received_at = time.monotonic()
+        self.answered_at = None   # time.monotonic() when the answer was written
 
     @property
     def stored(self):
@@ -158,6 +161,7 @@ class FaultProxy:
         self.put_counts = {}        # action -> number of PutLogEvents requests
         self.requests = 0
         self.connections = 0
+        self.batches_seen = set()   # (first message, event count) of every PutLogEvents seen
         self._burst_until = None
         self._burst_started = False
         self._sockets = set()
@@ -351,6 +355,13 @@ class FaultProxy:
             if problems:
                 with self._lock:
                     self.violations.extend((index, p) for p in problems)
+            try:
+                events = json.loads(body.decode("utf-8", "replace")).get("logEvents") or []
+                if events:
+                    with self._lock:
+                        self.batches_seen.add((events[0].get("message"), len(events)))
+            except ValueError:
+                pass
         if action == "close_before":
             return False
         if action == "throttle":
@@ -382,6 +393,7 @@ class FaultProxy:
         self._answer(sock, status, reason, resp_body, keep_alive, resp_headers)
         if record is not None:
             record.answered = True
+            record.answered_at = time.monotonic()
         return keep_alive
 
     def _forward(self, raw):
