@@ -33,14 +33,15 @@ Batch* SenderPool::acquire() {
 }
 
 void SenderPool::submit(Batch* batch, std::uint64_t sequence) {
+  // Counted before the batch is queued: from then on a sender owns it.
+  context_.counters.batches_in_flight.fetch_add(1, std::memory_order_relaxed);
+  context_.counters.events_in_flight.fetch_add(static_cast<std::int64_t>(batch->event_count()),
+                                               std::memory_order_relaxed);
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(Job{batch, sequence});
     ++in_flight_;
   }
-  context_.counters.batches_in_flight.fetch_add(1, std::memory_order_relaxed);
-  context_.counters.events_in_flight.fetch_add(static_cast<std::int64_t>(batch->event_count()),
-                                               std::memory_order_relaxed);
   work_.notify_one();
 }
 

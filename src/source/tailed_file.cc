@@ -121,7 +121,8 @@ std::optional<Line> TailedFile::next_line(bool flush_partial) {
   std::size_t scanned = begin_;
   for (;;) {
     const char* start = buffer_.data() + begin_;
-    const void* nl = std::memchr(buffer_.data() + scanned, '\n', end_ - scanned);
+    // memchr must not see the null data() of a released buffer, even for 0 bytes.
+    const void* nl = end_ > scanned ? std::memchr(buffer_.data() + scanned, '\n', end_ - scanned) : nullptr;
     if (nl != nullptr) {
       const auto length = static_cast<std::size_t>(static_cast<const char*>(nl) - start);
       if (length <= max_line_bytes_) return take(length, length + 1);
