@@ -135,7 +135,6 @@ class ShutdownTest(unittest.TestCase):
         report(f"{sig.name} with {in_flight_at_signal} requests in flight: exit {rc} after {elapsed:.2f} s "
                f"(grace {GRACE_MS} ms); summary {summary}")
         self.assertEqual(rc, 0, err[-3000:])
-        self.assertLessEqual(elapsed, GRACE_MS / 1000 + MARGIN_S, err[-3000:])
         self.assertIsNotNone(summary, err[-2000:])
         self.assertEqual(summary["_kind"], "stopped by signal")
         self.assertLess(summary["accepted"], n, "the test needs lines left for the restart")
@@ -157,6 +156,9 @@ class ShutdownTest(unittest.TestCase):
         illegit = [m for m in rep["dups"] if m not in legit]
         self.assertEqual(illegit[:5], [], f"{len(illegit)} duplicates outside the batches in flight at the stop")
         self.assertLessEqual(len(unseen), 4 + 1, "more batches in flight than MAX_IN_FLIGHT (+ the one being read)")
+        # Last, so that the delivery checks above run whatever the timing.
+        self.assertLessEqual(elapsed, GRACE_MS / 1000 + MARGIN_S,
+                             f"exit {elapsed:.2f} s after {sig.name}, grace {GRACE_MS} ms:\n{err[-3000:]}")
 
     def test_sigterm_with_lines_in_flight_then_restart(self):
         self.check_stop_with_lines_in_flight(signal.SIGTERM)
