@@ -7,7 +7,7 @@
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
 #include "cloudwatch/batch.h"
-#include "cloudwatch/json_escape.h"
+#include "common/json_escape.h"
 #include "sample_lines.h"
 #include "transform/line_transformer.h"
 
@@ -63,7 +63,7 @@ void BM_Escape(benchmark::State& state) {
   out.reserve(sample().size() * 2);
   for (auto _ : state) {
     out.clear();
-    cw::cloudwatch::append_json_escaped(out, sample());
+    cw::append_json_escaped(out, sample());
     benchmark::DoNotOptimize(out.data());
   }
   set_counters(state, 20000);

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "aws/iso8601.h"
-#include "cloudwatch/json_escape.h"
+#include "common/json_escape.h"
 #include "cloudwatch/logs_client.h"
 
 namespace cw::app {
@@ -20,11 +20,11 @@ void report(std::string_view status, const std::string& line) {
 // that PutLogEvents can add its events.
 std::string json_names(const std::string& group, const std::string* stream) {
   std::string body = "{\"logGroupName\":\"";
-  cloudwatch::append_json_escaped(body, group);
+  append_json_escaped(body, group);
   body += "\"";
   if (stream != nullptr) {
     body += ",\"logStreamName\":\"";
-    cloudwatch::append_json_escaped(body, *stream);
+    append_json_escaped(body, *stream);
     body += "\"";
   }
   return body;

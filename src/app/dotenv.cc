@@ -2,15 +2,10 @@
 
 #include <algorithm>
 
+#include "common/text.h"
+
 namespace cw::app {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
 
 std::string unquote_double(std::string_view body) {
   std::string out;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "cloudwatch/json_escape.h"
+#include "common/json_escape.h"
 
 namespace cw::app {
 namespace {
@@ -132,7 +132,7 @@ void Pipeline::add_event(const source::TailedFile& file, const transform::Event&
       const char* reason = verdict == transform::WindowVerdict::kTooOld ? "too_old" : "too_new";
       if (options_.window_policy == transform::WindowPolicy::kSetAside) {
         std::string json = R"({"timestamp":)" + std::to_string(timestamp) + R"(,"message":")";
-        cloudwatch::append_json_escaped(json, message);
+        append_json_escaped(json, message);
         json += "\"}";
         p_.dead_letter.write(reason, options_.log_group, batch_->stream(), json);
         relaxed_add(p_.counters.events_set_aside_window);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "cloudwatch/json_escape.h"
+#include "common/json_escape.h"
 
 namespace cw::cloudwatch {
 namespace {

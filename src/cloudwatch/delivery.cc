@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "cloudwatch/json_escape.h"
+#include "common/json_escape.h"
 #include "cloudwatch/responses.h"
 
 namespace cw::cloudwatch {

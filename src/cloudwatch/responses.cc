@@ -4,18 +4,10 @@
 
 #include <algorithm>
 
+#include "common/text.h"
+
 namespace cw::cloudwatch {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 std::string xml_element(std::string_view body, std::string_view name) {
   const std::string open = "<" + std::string(name) + ">";

@@ -1,37 +1,15 @@
 #include "transform/split_line.h"
 
+#include "common/json_escape.h"
 #include "transform/utf8.h"
 
 namespace cw::transform {
 namespace {
 
+// Bytes `c` takes once escaped by append_json_escaped.
 std::size_t escaped_size(unsigned char c) {
   if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') return 2;
   return c < 0x20 ? 6 : 1;
-}
-
-void append_escaped(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
-    }
-  }
 }
 
 }  // namespace
@@ -69,7 +47,7 @@ bool SplitLine::next(std::string_view& message) {
   message_ = head;
   message_ += final_part ? "true" : "false";
   message_ += R"(},"text":")";
-  append_escaped(message_, std::string_view(text_).substr(used_, take));
+  append_json_escaped(message_, std::string_view(text_).substr(used_, take));
   message_ += "\"}";
   used_ += take;
   ++part_;

@@ -1,4 +1,4 @@
-#include "cloudwatch/json_escape.h"
+#include "common/json_escape.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-namespace cw::cloudwatch {
+namespace cw {
 
 void append_json_escaped(std::string& out, std::string_view utf8);
 
-}  // namespace cw::cloudwatch
+}  // namespace cw

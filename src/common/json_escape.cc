@@ -1,4 +1,4 @@
-#include "cloudwatch/json_escape.h"
+#include "common/json_escape.h"
 
 #include <array>
 #include <cstring>
@@ -7,7 +7,7 @@
 #include <emmintrin.h>
 #endif
 
-namespace cw::cloudwatch {
+namespace cw {
 namespace {
 
 // Input bytes escaped per step: the output of a step (at most 6 bytes per
@@ -114,4 +114,4 @@ void append_json_escaped(std::string& out, std::string_view utf8) {
   }
 }
 
-}  // namespace cw::cloudwatch
+}  // namespace cw
