@@ -125,9 +125,13 @@ class ShutdownTest(unittest.TestCase):
         slow = self.proxy(fp.FaultPlan(slow=1.0, slow_seconds=3.0, slow_where="after", ops=["PutLogEvents"]))
         proc, errpath = self.start(group, slow.endpoint)
         # Requests in flight, some batches already delivered.
-        mf.wait_until(lambda: sum(1 for r in slow.snapshot() if r.answered) >= 4
-                      and sum(1 for r in slow.snapshot() if r.stored and not r.answered) >= 1,
-                      60 * SLOW, interval=0.02, what="answered and in-flight PutLogEvents")
+        def in_flight():
+            if proc.poll() is not None:
+                self.fail(f"sidecar exited rc={proc.returncode}:\n{self.stderr_of(errpath)[-3000:]}")
+            recs = slow.snapshot()
+            return (sum(1 for r in recs if r.answered) >= 4
+                    and sum(1 for r in recs if r.stored and not r.answered) >= 1)
+        mf.wait_until(in_flight, 60 * SLOW, interval=0.02, what="answered and in-flight PutLogEvents")
         in_flight_at_signal = sum(1 for r in slow.snapshot() if not r.answered)
         rc, elapsed, t_signal = self.signal_and_time(proc, sig, GRACE_MS / 1000 + 30 * SLOW)
         err = self.stderr_of(errpath)
@@ -253,7 +257,11 @@ class ShutdownTest(unittest.TestCase):
         proc, errpath = self.start(group, f"http://127.0.0.1:{s.getsockname()[1]}",
                                    ["--request-timeout-ms", "30000"])
         # The sidecar has read the file and its first request is stuck: wait until it connected.
-        mf.wait_until(lambda: self._pending_connections(s), 30 * SLOW, what="a connection to the hanging endpoint")
+        def connected():
+            if proc.poll() is not None:
+                self.fail(f"sidecar exited rc={proc.returncode}:\n{self.stderr_of(errpath)[-3000:]}")
+            return self._pending_connections(s)
+        mf.wait_until(connected, 30 * SLOW, what="a connection to the hanging endpoint")
         rc, elapsed, _t = self.signal_and_time(proc, signal.SIGTERM, GRACE_MS / 1000 + 40 * SLOW)
         err = self.stderr_of(errpath)
         report(f"SIGTERM, endpoint hangs: exit {rc} after {elapsed:.2f} s (grace {GRACE_MS} ms)")
