@@ -3,7 +3,6 @@
 #include <poll.h>
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "common/json_escape.h"
 
@@ -83,36 +82,53 @@ bool Pipeline::read_round() {
       const auto line = file.next_line(flush_partial);
       if (!line) break;
       progressed = true;
-      relaxed_add(p_.counters.bytes_read, line->end_offset - line_from);
+      bool added = false;
       if (line->part > 0) {
-        add_split_line(file, *line, now_ms);
+        added = add_split_line(file, *line, now_ms);
       } else {
-        relaxed_add(p_.counters.lines_read);
-        add_event(file, p_.transformer.transform(line->text, now_ms), now_ms);
+        const transform::Event event = p_.transformer.transform(line->text, now_ms);
+        if (event.truncated) {
+          // Over the cap only once its invalid bytes were replaced: split it
+          // like any long line rather than cut it.
+          source::Line whole = *line;
+          whole.part = 1;
+          whole.last_part = true;
+          added = add_split_line(file, whole, now_ms);
+        } else {
+          added = add_event(file, event, now_ms);
+        }
       }
+      // Stopping while waiting for a free batch: this line is not acknowledged
+      // and is read again after the restart.
+      if (!added) return progressed;
+      relaxed_add(p_.counters.bytes_read, line->end_offset - line_from);
       batch_->advance_source(file.id(), line->end_offset);
     }
   }
   return progressed;
 }
 
-void Pipeline::add_split_line(const source::TailedFile& file, const source::Line& line, std::int64_t now_ms) {
-  split_.feed(std::to_string(file.inode()) + ":" + std::to_string(line.line_start), line.text, line.last_part);
+bool Pipeline::add_split_line(const source::TailedFile& file, const source::Line& line, std::int64_t now_ms) {
+  const bool repaired =
+      split_.feed(std::to_string(file.inode()) + ":" + std::to_string(line.line_start), line.text, line.last_part);
   std::string_view message;
   bool first = true;
   while (split_.next(message)) {
-    relaxed_add(p_.counters.lines_read);
-    if (!first || line.part > 1) relaxed_add(p_.counters.lines_split);
-    first = false;
     transform::Event event;
     event.kind = transform::LineKind::kRaw;
     event.timestamp_ms = now_ms;
     event.message = message;
-    add_event(file, event, now_ms);
+    event.utf8_repaired = repaired && first;  // counted once per piece of the line
+    if (!add_event(file, event, now_ms)) return false;
+    if (!first || line.part > 1) relaxed_add(p_.counters.lines_split);
+    first = false;
   }
+  return true;
 }
 
-void Pipeline::add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms) {
+bool Pipeline::add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms) {
+  if (!ensure_batch(file)) return false;
+  relaxed_add(p_.counters.lines_read);
   std::int64_t timestamp = event.timestamp_ms;
   std::string_view message = event.message;
   switch (event.kind) {
@@ -122,9 +138,7 @@ void Pipeline::add_event(const source::TailedFile& file, const transform::Event&
     case transform::LineKind::kEmpty: relaxed_add(p_.counters.lines_empty); break;
   }
   if (event.utf8_repaired) relaxed_add(p_.counters.events_utf8_repaired);
-
-  ensure_batch(file);
-  if (event.kind == transform::LineKind::kEmpty) return;
+  if (event.kind == transform::LineKind::kEmpty) return true;
 
   if (event.kind == transform::LineKind::kJson) {
     const auto verdict = options_.window.check(timestamp, now_ms);
@@ -136,7 +150,7 @@ void Pipeline::add_event(const source::TailedFile& file, const transform::Event&
         json += "\"}";
         p_.dead_letter.write(reason, options_.log_group, batch_->stream(), json);
         relaxed_add(p_.counters.events_set_aside_window);
-        return;
+        return true;
       }
       if (options_.window_policy == transform::WindowPolicy::kRestamp) {
         transform::restamp_message(restamped_, message, timestamp);
@@ -150,21 +164,24 @@ void Pipeline::add_event(const source::TailedFile& file, const transform::Event&
   }
   if (!batch_->fits(message.size(), timestamp)) {
     hand_over();
-    ensure_batch(file);
+    // Only a stop can leave us without a batch here; the event is then lost
+    // to this run only: its line is not acknowledged and is read again.
+    if (!ensure_batch(file)) return false;
   }
   batch_->add(timestamp, message);
+  return true;
 }
 
-void Pipeline::ensure_batch(const source::TailedFile& file) {
+bool Pipeline::ensure_batch(const source::TailedFile& file) {
   if (batch_ != nullptr && p_.streams.per_file() && !batch_->sources().empty() &&
       batch_->sources().front().file_id != file.id()) {
     hand_over();
   }
   if (batch_ == nullptr) {
-    batch_ = p_.senders.acquire();  // blocks while every batch is in flight: back-pressure
+    batch_ = p_.senders.acquire(p_.shutdown.requested_flag());  // blocks while all are in flight: back-pressure
     if (batch_ == nullptr) {
       p_.senders.check_fatal();
-      throw std::logic_error("sender pool gave no batch without a fatal error");
+      return false;  // a stop was requested
     }
   }
   if (batch_->empty() && batch_->sources().empty()) {
@@ -172,6 +189,7 @@ void Pipeline::ensure_batch(const source::TailedFile& file) {
     batch_->set_destination(options_.log_group, p_.streams.name(file.path(), std::chrono::system_clock::now()));
     batch_opened_ = Clock::now();
   }
+  return true;
 }
 
 void Pipeline::hand_over() {
@@ -205,7 +223,7 @@ void Pipeline::apply_acknowledgements() {
 void Pipeline::drain() {
   hand_over();
   batch_ = nullptr;  // an unused batch is simply left to the pool, which owns it
-  const auto deadline = Clock::now() + options_.grace;
+  const auto deadline = (p_.shutdown.requested() ? p_.shutdown.requested_at() : Clock::now()) + options_.grace;
   if (p_.shutdown.requested() && !acks_.idle()) {
     p_.log.info("stopping: sending what was read (up to " + std::to_string(options_.grace.count()) + " ms)");
   }

@@ -67,9 +67,10 @@ class Pipeline {
 
  private:
   bool read_round();  // true when some line was read
-  void add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms);
-  void add_split_line(const source::TailedFile& file, const source::Line& line, std::int64_t now_ms);
-  void ensure_batch(const source::TailedFile& file);  // an open batch for this file's lines
+  // These return false when a stop came while waiting for a free batch.
+  bool add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms);
+  bool add_split_line(const source::TailedFile& file, const source::Line& line, std::int64_t now_ms);
+  bool ensure_batch(const source::TailedFile& file);  // an open batch for this file's lines
   void hand_over();   // submits the open batch
   void apply_acknowledgements();
   void drain();

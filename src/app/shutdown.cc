@@ -43,6 +43,7 @@ void Shutdown::watch() {
       std::lock_guard lock(mutex_);
       if (closing_) return;
     }
+    requested_at_.store(std::chrono::steady_clock::now().time_since_epoch().count());
     if (requested_.exchange(true)) {
       static constexpr char kMessage[] = "cw-sidecar: second signal, exiting now; checkpoints are intact\n";
       [[maybe_unused]] const auto n = ::write(2, kMessage, sizeof kMessage - 1);
@@ -52,7 +53,12 @@ void Shutdown::watch() {
   }
 }
 
+std::chrono::steady_clock::time_point Shutdown::requested_at() const {
+  return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(requested_at_.load()));
+}
+
 void Shutdown::request() {
+  requested_at_.store(std::chrono::steady_clock::now().time_since_epoch().count());
   requested_.store(true);
   wake_.notify();
 }

@@ -31,7 +31,10 @@ class Shutdown {
   Shutdown& operator=(const Shutdown&) = delete;
 
   bool requested() const { return requested_.load(); }
+  const std::atomic<bool>& requested_flag() const { return requested_; }
   void request();  // as if SIGTERM arrived
+  // When the stop was requested: the grace period counts from there.
+  std::chrono::steady_clock::time_point requested_at() const;
   int wake_fd() const { return wake_.fd(); }  // readable once a stop was requested
 
   void abort();
@@ -54,6 +57,7 @@ class Shutdown {
   void watch();
 
   std::atomic<bool> requested_{false};
+  std::atomic<std::chrono::steady_clock::rep> requested_at_{0};
   std::atomic<bool> aborted_{false};
   Wake wake_;
   std::mutex mutex_;

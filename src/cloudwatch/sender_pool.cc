@@ -23,9 +23,11 @@ SenderPool::~SenderPool() {
   for (auto& thread : threads_) thread.join();
 }
 
-Batch* SenderPool::acquire() {
+Batch* SenderPool::acquire(const std::atomic<bool>& stop) {
   std::unique_lock lock(mutex_);
-  freed_.wait(lock, [this] { return !free_.empty() || fatal_; });
+  while (!freed_.wait_for(lock, std::chrono::milliseconds(50), [this] { return !free_.empty() || fatal_; })) {
+    if (stop.load()) return nullptr;
+  }
   if (fatal_) return nullptr;
   Batch* batch = free_.back();
   free_.pop_back();

@@ -9,6 +9,7 @@
 // them. A FatalDeliveryError in any thread stops the pool and is rethrown to
 // the reader by check_fatal().
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -39,8 +40,9 @@ class SenderPool {
   SenderPool& operator=(const SenderPool&) = delete;
 
   // A cleared batch to fill; blocks while every batch is in use. nullptr once
-  // the pool failed fatally.
-  Batch* acquire();
+  // the pool failed fatally, or when `stop` turns true while waiting (checked
+  // every 50 ms: it only matters while back-pressure holds the reader).
+  Batch* acquire(const std::atomic<bool>& stop);
   // Queues a filled batch; its completion will carry `sequence`.
   void submit(Batch* batch, std::uint64_t sequence);
 

@@ -14,7 +14,7 @@ std::size_t escaped_size(unsigned char c) {
 
 }  // namespace
 
-void SplitLine::feed(std::string_view id, std::string_view text, bool last) {
+bool SplitLine::feed(std::string_view id, std::string_view text, bool last) {
   if (id != id_) {
     id_ = std::string(id);
     part_ = 0;
@@ -24,6 +24,7 @@ void SplitLine::feed(std::string_view id, std::string_view text, bool last) {
   text_.resize(repair_utf8(text.data(), text.size(), text_.data()));
   used_ = 0;
   emitted_ = false;
+  return std::string_view(text_) != text;
 }
 
 bool SplitLine::next(std::string_view& message) {

@@ -18,7 +18,8 @@ class SplitLine {
   explicit SplitLine(std::size_t max_message_bytes) : max_message_bytes_(max_message_bytes) {}
 
   // Starts a line (or continues it, when `id` is the same as the last call's).
-  void feed(std::string_view id, std::string_view text, bool last);
+  // Returns true when invalid UTF-8 in `text` was replaced.
+  bool feed(std::string_view id, std::string_view text, bool last);
   // The next event's message, or false when this feed is used up.
   bool next(std::string_view& message);
 

@@ -242,7 +242,10 @@ class BadInputTest(unittest.TestCase):
         stored = [ev["message"] for ev in mf.read_all_events(self.client, "bad-utf8-grow")]
         self.assertIn('{"case":"after"}', stored)
         rest = [m for m in stored if m != '{"case":"after"}']
-        joined = "".join(rest)
+        # The pieces are split-line events: {"@split":{...},"text":"..."}, in part order.
+        parts = sorted((json.loads(m) for m in rest), key=lambda p: p["@split"]["part"])
+        self.assertTrue(parts[-1]["@split"]["last"], parts[-1]["@split"])
+        joined = "".join(p["text"] for p in parts)
         self.assertEqual(joined.count(FFFD), 600, f"U+FFFD kept: {joined.count(FFFD)} of 600; messages: "
                                                    f"{[m[:20] + '...' + m[-40:] for m in rest]}")
         self.assertTrue(joined.startswith("start ") and joined.endswith(" end"), [m[-40:] for m in rest])
