@@ -104,9 +104,10 @@ bool FileSet::rescan() {
   return true;
 }
 
-void FileSet::open_file(const Found& found, std::uint64_t offset, bool detached) {
+void FileSet::open_file(const Found& found, std::uint64_t offset, bool detached, std::uint64_t id,
+                        std::optional<std::uint64_t> acked) {
   try {
-    auto file = std::make_unique<TailedFile>(next_id_++, found.path, options_.max_line_bytes,
+    auto file = std::make_unique<TailedFile>(id != 0 ? id : next_id_++, found.path, options_.max_line_bytes,
                                              options_.flush_partial_after);
     if (offset > 0) {
       // Same inode but other first bytes: the inode was reused for a new file.
@@ -114,6 +115,7 @@ void FileSet::open_file(const Found& found, std::uint64_t offset, bool detached)
       if (cp && !file->starts_with(cp->fingerprint)) offset = 0;
     }
     file->seek(offset);
+    if (acked && *acked < file->read_offset()) file->set_acked_offset(*acked);
     file->detached = detached;
     file->detached_at = std::chrono::steady_clock::now();
     log_.info(std::string(detached ? "reading rotated file " : "following ") + found.path +
@@ -125,32 +127,62 @@ void FileSet::open_file(const Found& found, std::uint64_t offset, bool detached)
 }
 
 void FileSet::resume_rotated(const std::vector<Found>& all) {
+  const auto opened = [&](const Found& f) {
+    return std::any_of(files_.begin(), files_.end(),
+                       [&](const auto& file) { return same_file(*file, f.device, f.inode); });
+  };
+  const auto starts_with = [&](const Found& f, const Fingerprint& fp) {
+    try {
+      return TailedFile(0, f.path, options_.max_line_bytes).starts_with(fp);
+    } catch (const std::exception&) {
+      return false;  // vanished meanwhile
+    }
+  };
   for (const Checkpoint& cp : store_.all()) {
+    bool content_there = false;
     for (const Found& f : all) {
-      if (f.device != cp.device || f.inode != cp.inode || globs_.matches(f.relative)) continue;
-      // Known by inode under a name the patterns do not match: rotated while
-      // the sidecar was down. Its rest is read; checked by fingerprint on open.
-      if (f.size > cp.offset) open_file(f, cp.offset, true);
+      if (f.device != cp.device || f.inode != cp.inode) continue;
+      content_there = f.size >= cp.offset && starts_with(f, cp.fingerprint);
+      // Known by inode and first bytes under a name the patterns do not match:
+      // rotated while the sidecar was down. Its rest is read. (Another file
+      // on a reused inode is not resumed.)
+      if (content_there && !globs_.matches(f.relative) && f.size > cp.offset) open_file(f, cp.offset, true);
+    }
+    if (content_there || cp.offset == 0 || cp.fingerprint.length == 0) continue;
+    // Truncated in place while the sidecar was down (copytruncate): the rest
+    // of what the checkpoint names is in the copy, a rotated name that starts
+    // with the same bytes.
+    for (const Found& f : all) {
+      if (globs_.matches(f.relative) || f.size <= cp.offset || opened(f) || !starts_with(f, cp.fingerprint)) continue;
+      log_.info("file " + cp.path + " was truncated in place while stopped; reading the rest of its copy " + f.path);
+      open_file(f, cp.offset, true);
+      break;
     }
   }
 }
 
 void FileSet::handle_replaced(TailedFile& file) {
   const std::uint64_t read_to = file.read_offset();
+  const std::uint64_t acked = file.acked_offset();
+  const std::uint64_t old_id = file.id();
   const Fingerprint old_fp = file.fingerprint();
+  // Lines read from the old content may still be in flight, and come back
+  // acknowledged by file id and offset. The copy holds the same bytes, so it
+  // takes over the id (and where acknowledgements stand); the file itself goes
+  // on under a new id, so those acknowledgements cannot move its new content.
+  file.restart(next_id_++);
   for (const Found& f : list_files()) {
-    if (same_file(file, f.device, f.inode) || f.size <= read_to) continue;
+    if (same_file(file, f.device, f.inode) || f.size <= acked) continue;
     const bool tracked = std::any_of(files_.begin(), files_.end(),
                                      [&](const auto& other) { return same_file(*other, f.device, f.inode); });
     if (tracked) continue;
     TailedFile probe(0, f.path, options_.max_line_bytes);
     if (old_fp.length == 0 || !probe.starts_with(old_fp)) continue;
     log_.info("file " + file.path() + " was truncated in place; reading the rest of its copy " + f.path);
-    open_file(f, read_to, true);
+    open_file(f, std::min(read_to, f.size), true, old_id, acked);
     break;
   }
   log_.warn("file " + file.path() + " was truncated or rewritten; reading it again from the start");
-  file.restart();
 }
 
 TailedFile* FileSet::find(std::uint64_t id) const {

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,9 @@ class FileSet {
   };
   std::vector<Found> list_files() const;  // every regular file under the folder (matching or not)
   void list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out) const;
-  void open_file(const Found& found, std::uint64_t offset, bool detached);
+  // `id` 0: a new one. `acked`: where acknowledgements stand, when behind `offset`.
+  void open_file(const Found& found, std::uint64_t offset, bool detached, std::uint64_t id = 0,
+                 std::optional<std::uint64_t> acked = std::nullopt);
   void resume_rotated(const std::vector<Found>& all);
 
   FileSetOptions options_;

@@ -83,7 +83,8 @@ bool TailedFile::was_replaced_in_place() {
   return fingerprint_.length > 0 && !starts_with(fingerprint_);
 }
 
-void TailedFile::restart() {
+void TailedFile::restart(std::uint64_t new_id) {
+  id_ = new_id;
   seek(0);
   fingerprint_ = fingerprint_of(fd_);
   last_size_ = size_on_disk();

@@ -51,8 +51,9 @@ class TailedFile {
   // shorter than what was read, or no longer starts with the bytes it started
   // with. Cheap when the size has not changed since the last call.
   bool was_replaced_in_place();
-  // Reads the file again from the start.
-  void restart();
+  // Reads the file again from the start, under a new id: acknowledgements of
+  // lines read before (by id and offset) must not move the new content's position.
+  void restart(std::uint64_t new_id);
   // Bytes read into lines but not yet acknowledged, and bytes on disk not yet read.
   std::uint64_t unread_bytes() const;
 

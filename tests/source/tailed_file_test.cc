@@ -131,7 +131,8 @@ TEST_F(TailedFileTest, TruncationIsNoticedAndReadingRestarts) {
   ASSERT_EQ(::truncate(path_.c_str(), 0), 0);
   append_file(path_, "new\n");  // copytruncate, then the writer goes on
   EXPECT_TRUE(file.was_replaced_in_place());
-  file.restart();
+  file.restart(2);
+  EXPECT_EQ(file.id(), 2u);  // late acknowledgements of the old content name id 1
   EXPECT_EQ(file.read_offset(), 0u);
   EXPECT_EQ(file.acked_offset(), 0u);
   EXPECT_EQ(drain(file), (std::vector<Read>{{"new", 4, false}}));
