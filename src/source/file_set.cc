@@ -197,7 +197,8 @@ void FileSet::release_finished() {
   std::erase_if(files_, [&](const std::unique_ptr<TailedFile>& file) {
     if (!file->detached) return false;
     const std::uint64_t size = file->size_on_disk();
-    if (file->acked_offset() >= size) {
+    const bool quiet = now - std::max(file->detached_at, file->last_change()) >= options_.rotated_quiet;
+    if (file->acked_offset() >= size && quiet) {
       log_.info("released " + file->path() + ": read to its end");
       return true;
     }

@@ -34,6 +34,9 @@ struct FileSetOptions {
   std::size_t max_line_bytes = 1'048'550;
   std::chrono::milliseconds flush_partial_after{0};  // 0: a line waits for its newline
   std::chrono::seconds rotated_max_age{0};           // 0: rotated files are always read to their end
+  // A rotated file is let go only after it stopped growing for this long: a
+  // writer may still append to it until it reopens its path.
+  std::chrono::milliseconds rotated_quiet{5000};
 };
 
 class FileSet {

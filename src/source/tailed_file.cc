@@ -78,6 +78,7 @@ bool TailedFile::was_replaced_in_place() {
   if (size < read_offset()) return true;
   if (size == last_size_) return false;
   last_size_ = size;
+  last_change_ = std::chrono::steady_clock::now();
   // Grown: normally appended to, but a copytruncate followed by new writes
   // larger than what was read shows only as other first bytes.
   return fingerprint_.length > 0 && !starts_with(fingerprint_);

@@ -54,6 +54,8 @@ class TailedFile {
   // Reads the file again from the start, under a new id: acknowledgements of
   // lines read before (by id and offset) must not move the new content's position.
   void restart(std::uint64_t new_id);
+  // When was_replaced_in_place() last saw the size change (or the file opened).
+  std::chrono::steady_clock::time_point last_change() const { return last_change_; }
   // Bytes read into lines but not yet acknowledged, and bytes on disk not yet read.
   std::uint64_t unread_bytes() const;
 
@@ -95,6 +97,7 @@ class TailedFile {
   std::uint64_t file_offset_ = 0; // file offset of buffer_[0]
   std::uint64_t acked_offset_ = 0;
   std::uint64_t last_size_ = 0;   // at the last was_replaced_in_place()
+  std::chrono::steady_clock::time_point last_change_ = std::chrono::steady_clock::now();
   std::uint32_t split_part_ = 0;  // parts of the current long line emitted so far
   std::uint64_t split_start_ = 0;
   std::size_t partial_seen_ = 0;  // size of the unfinished last line when last looked at

@@ -29,6 +29,7 @@ class FileSetTest : public ::testing::Test {
     FileSetOptions options;
     options.directory = directory.empty() ? logs_ : directory;
     options.include = {"*.log"};
+    options.rotated_quiet = std::chrono::milliseconds(0);
     return std::make_unique<FileSet>(options, store_, watcher_, counters_, log_);
   }
 
@@ -110,6 +111,7 @@ TEST_F(FileSetTest, ACheckpointIsResumed) {
   }
   const CheckpointStore reloaded(dir_ / "state");
   FileSetOptions options;
+  options.rotated_quiet = std::chrono::milliseconds(0);
   options.directory = logs_;
   options.include = {"*.log"};
   FileSet set(options, reloaded, watcher_, counters_, log_);
@@ -214,6 +216,30 @@ TEST_F(FileSetTest, ADeletedFileIsDetachedAndReleasedOnceAcknowledged) {
   EXPECT_TRUE(set->files().empty());
 }
 
+TEST_F(FileSetTest, ARotatedFileIsKeptWhileItMayStillBeWrittenTo) {
+  // The writer appends to the renamed file until it reopens its path: letting
+  // the file go as soon as it is read to its end would lose those lines.
+  const std::string path = logs_ + "/app.log";
+  write_file(path, "one\n");
+  FileSetOptions options;
+  options.directory = logs_;
+  options.include = {"*.log"};
+  options.rotated_quiet = std::chrono::hours(1);
+  FileSet set(options, store_, watcher_, counters_, log_);
+  ASSERT_TRUE(set.rescan());
+  TailedFile* file = set.files()[0].get();
+  ASSERT_EQ(std::rename(path.c_str(), (path + ".1").c_str()), 0);
+  ASSERT_TRUE(set.rescan());
+  ASSERT_TRUE(file->detached);
+  EXPECT_EQ(drain(*file), std::vector<std::string>{"one"});
+  file->set_acked_offset(4);
+  set.release_finished();
+  ASSERT_EQ(set.files().size(), 1u);  // read and acknowledged, but not quiet yet
+  append_file(path + ".1", "two\n");
+  EXPECT_FALSE(file->was_replaced_in_place());
+  EXPECT_EQ(drain(*file), std::vector<std::string>{"two"});
+}
+
 TEST_F(FileSetTest, AFileRenamedWithinTheSetIsNotReadTwice) {
   const std::string path = logs_ + "/app.log";
   write_file(path, "one\ntwo\n");
@@ -257,6 +283,7 @@ TEST_F(FileSetTest, IncludeAndExcludeWithDoubleStar) {
   write_file(logs_ + "/tmp/d.log", "d\n");
   write_file(logs_ + "/x/debug-e.log", "e\n");
   FileSetOptions options;
+  options.rotated_quiet = std::chrono::milliseconds(0);
   options.directory = logs_;
   options.include = {"**/*.log"};
   options.exclude = {"tmp/**", "**/debug-*.log"};
@@ -289,6 +316,7 @@ TEST_F(FileSetTest, ARotatedFileIsResumedByInodeAfterARestart) {
 
   const CheckpointStore reloaded(dir_ / "state");
   FileSetOptions options;
+  options.rotated_quiet = std::chrono::milliseconds(0);
   options.directory = logs_;
   options.include = {"*.log"};
   FileSet set(options, reloaded, watcher_, counters_, log_);
@@ -321,6 +349,7 @@ TEST_F(FileSetTest, ARotatedFileFullyShippedIsNotReopenedAfterARestart) {
   ASSERT_EQ(std::rename(path.c_str(), (path + ".1").c_str()), 0);
   const CheckpointStore reloaded(dir_ / "state");
   FileSetOptions options;
+  options.rotated_quiet = std::chrono::milliseconds(0);
   options.directory = logs_;
   options.include = {"*.log"};
   FileSet set(options, reloaded, watcher_, counters_, log_);
@@ -427,6 +456,7 @@ TEST_F(FileSetTest, ACopytruncateWhileTheSidecarWasDownIsFoundByTheCopysFirstByt
 
   const CheckpointStore reloaded(dir_ / "state");
   FileSetOptions options;
+  options.rotated_quiet = std::chrono::milliseconds(0);
   options.directory = logs_;
   options.include = {"*.log"};
   FileSet set(options, reloaded, watcher_, counters_, log_);
