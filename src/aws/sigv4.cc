@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -255,6 +256,15 @@ SigningResult Signer::sign(const SignableRequest& request, const Credentials& cr
       .append(", Signature=")
       .append(result.signature);
   return result;
+}
+
+std::string format_amz_date(std::chrono::system_clock::time_point time) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[17];
+  std::strftime(out, sizeof out, "%Y%m%dT%H%M%SZ", &tm);
+  return out;
 }
 
 }  // namespace cw::aws

@@ -4,6 +4,7 @@
 // proxy may change (user-agent). The canonical URI is normalised (unless the
 // request says not to) and encoded the way every service but S3 expects.
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,9 @@ struct SigningResult {
 
 // Keeps the derived signing key of the last (secret, date, region, service), so
 // signing many requests a day costs two HMACs each.
+// The X-Amz-Date form of `time`: "YYYYMMDDTHHMMSSZ" (UTC).
+std::string format_amz_date(std::chrono::system_clock::time_point time);
+
 class Signer {
  public:
   SigningResult sign(const SignableRequest& request, const Credentials& credentials,

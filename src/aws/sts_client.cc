@@ -14,15 +14,6 @@ namespace {
 
 constexpr std::string_view kVersion = "2011-06-15";
 
-std::string amz_date_now() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[20];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
 std::string one_line(std::string text, std::size_t limit = 300) {
   for (char& c : text) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
@@ -99,7 +90,7 @@ Credentials StsClient::call(const std::string& operation, const std::string& bod
   request.headers = {{"content-type", "application/x-www-form-urlencoded; charset=utf-8"},
                      {"accept", "text/xml"}};
   if (signer != nullptr) {
-    const std::string date = amz_date_now();
+    const std::string date = format_amz_date(std::chrono::system_clock::now());
     SignableRequest signable;
     signable.method = "POST";
     signable.path = "/";

@@ -3,18 +3,6 @@
 #include <ctime>
 
 namespace cw::cloudwatch {
-namespace {
-
-std::string amz_date(std::chrono::system_clock::time_point now) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[17];
-  std::strftime(out, sizeof out, "%Y%m%dT%H%M%SZ", &tm);
-  return out;
-}
-
-}  // namespace
 
 LogsClient::LogsClient(aws::Endpoint endpoint, aws::CredentialsProvider& credentials,
                        http::Options http_options)
@@ -34,7 +22,7 @@ CallResult LogsClient::call(std::string_view operation, std::span<const std::str
   aws::SignableRequest signable;
   signable.method = "POST";
   signable.path = "/";
-  const std::string date = amz_date(std::chrono::system_clock::now() + clock_offset_);
+  const std::string date = aws::format_amz_date(std::chrono::system_clock::now() + clock_offset_);
   signable.headers = {
       {"content-type", "application/x-amz-json-1.1"},
       {"host", endpoint_.host},

@@ -23,12 +23,12 @@ constexpr std::array<bool, 256> make_needs_escape() {
 }
 constexpr std::array<bool, 256> kNeedsEscape = make_needs_escape();
 
-char* write_escape(char* dst, unsigned char c) {
+// Quotes and backslashes are most of what a JSON message needs escaped: they
+// take the inline path; control characters the out-of-line one.
+[[gnu::noinline]] char* write_control_escape(char* dst, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
   *dst++ = '\\';
   switch (c) {
-    case '"': *dst++ = '"'; break;
-    case '\\': *dst++ = '\\'; break;
     case '\n': *dst++ = 'n'; break;
     case '\r': *dst++ = 'r'; break;
     case '\t': *dst++ = 't'; break;
@@ -41,6 +41,15 @@ char* write_escape(char* dst, unsigned char c) {
       dst += 5;
   }
   return dst;
+}
+
+inline char* write_escape(char* dst, unsigned char c) {
+  if (c == '"' || c == '\\') {
+    dst[0] = '\\';
+    dst[1] = static_cast<char>(c);
+    return dst + 2;
+  }
+  return write_control_escape(dst, c);
 }
 
 // Bit i set when p[i] needs escaping, for i in [0, 16).
