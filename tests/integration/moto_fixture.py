@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.error
 import urllib.request
 
@@ -197,6 +198,22 @@ class MotoServer:
         }
         env.update({k: v for k, v in extra.items() if v is not None})
         return env
+
+
+class MotoTestCase(unittest.TestCase):
+    """A test case class with one moto_server (signatures checked) for all its tests:
+    cls.moto, and cls.client (boto3 logs client with the IAM user's key)."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.access(sidecar_path(), os.X_OK):
+            raise AssertionError(f"cw-sidecar not built: {sidecar_path()}")
+        cls.moto = MotoServer().start()
+        cls.client = cls.moto.logs_client()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.moto.stop()
 
 
 def clean_env(home, env=None, tz="UTC"):

@@ -16,18 +16,7 @@ UNKNOWN_KEY_ERRORS = ("InvalidClientTokenId", "UnrecognizedClient")
 LINE = '{"@timestamp": "%s", "message": "auth test %d"}\n'
 
 
-class AuthTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
+class AuthTest(mf.MotoTestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-auth-")
         self.logdir = os.path.join(self.tmp, "logs")

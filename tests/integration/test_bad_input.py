@@ -78,18 +78,7 @@ def cases(ts):
     ]
 
 
-class BadInputTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
+class BadInputTest(mf.MotoTestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-badinput-")
         self.logdir = os.path.join(self.tmp, "logs")

@@ -149,19 +149,9 @@ class ConfigErrorTest(unittest.TestCase):
         self.assertEqual(self.rec.connections(), 0)
 
 
-class PrecedenceTest(unittest.TestCase):
+class PrecedenceTest(mf.MotoTestCase):
     """flag > environment > dotenv file > default, against the emulator."""
 
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-prec-")

@@ -52,18 +52,7 @@ def write_lines(path, mode, first, count, base_ms):
     return out
 
 
-class FaultModesTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
+class FaultModesTest(mf.MotoTestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-faults-")
         self.logdir = os.path.join(self.tmp, "logs")
@@ -192,20 +181,10 @@ class FaultModesTest(unittest.TestCase):
         self.assertLess(elapsed, burst + 60 * SLOW)
 
 
-class DeletedWhileRunningTest(unittest.TestCase):
+class DeletedWhileRunningTest(mf.MotoTestCase):
     """Follow mode: the stream, then the group, deleted (boto3, straight to moto) between
     appends; the sidecar re-creates them and resends; nothing appended is lost."""
 
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-deleted-")

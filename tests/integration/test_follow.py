@@ -24,18 +24,7 @@ def message(n, tag):
     return f'{{"n":{n},"tag":"{tag}"}}'
 
 
-class FollowTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
+class FollowTest(mf.MotoTestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-follow-")
         self.logdir = os.path.join(self.tmp, "logs")

@@ -17,18 +17,7 @@ import moto_fixture as mf
 DAY_MS = 24 * 3600 * 1000
 
 
-class WireLimitsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
+class WireLimitsTest(mf.MotoTestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-limits-")
         self.logdir = os.path.join(self.tmp, "logs")

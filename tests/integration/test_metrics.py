@@ -102,18 +102,7 @@ def json_line(n, age_s=30, extra=""):
     return f'{{"@timestamp":"{ts}","n":{n}{extra}}}\n'.encode()
 
 
-class MetricsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
+class MetricsTest(mf.MotoTestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-metrics-")
         self.logdir = os.path.join(self.tmp, "logs")

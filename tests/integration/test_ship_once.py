@@ -67,18 +67,7 @@ def ms(t):
     return int(t.timestamp() * 1000)
 
 
-class ShipOnceTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
+class ShipOnceTest(mf.MotoTestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-once-")
         self.logdir = os.path.join(self.tmp, "logs")

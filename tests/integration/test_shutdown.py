@@ -30,18 +30,7 @@ def report(text):
     sys.stderr.flush()
 
 
-class ShutdownTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
+class ShutdownTest(mf.MotoTestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-shutdown-")
         self.logdir = os.path.join(self.tmp, "logs")
