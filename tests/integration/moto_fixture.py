@@ -215,6 +215,15 @@ class MotoTestCase(unittest.TestCase):
     def tearDownClass(cls):
         cls.moto.stop()
 
+    def make_temp_dirs(self, prefix):
+        """self.tmp with self.logdir (created) and self.state (not yet) in it,
+        removed after the test."""
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        self.logdir = os.path.join(self.tmp, "logs")
+        self.state = os.path.join(self.tmp, "state")
+        os.mkdir(self.logdir)
+
 
 def clean_env(home, env=None, tz="UTC"):
     """PATH, HOME, TZ and the given variables: nothing of the caller's AWS set-up."""

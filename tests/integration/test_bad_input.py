@@ -8,9 +8,7 @@ MAX_MESSAGE_BYTES is set to 1000 to keep the long lines light."""
 
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 import unittest
 from collections import Counter
@@ -80,15 +78,9 @@ def cases(ts):
 
 class BadInputTest(mf.MotoTestCase):
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="cw-it-badinput-")
-        self.logdir = os.path.join(self.tmp, "logs")
-        self.state = os.path.join(self.tmp, "state")
-        os.mkdir(self.logdir)
+        self.make_temp_dirs("cw-it-badinput-")
         self.proxy = fp.FaultProxy(self.moto.port, fp.FaultPlan()).start()
-
-    def tearDown(self):
-        self.proxy.stop()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.addCleanup(self.proxy.stop)
 
     def run_file(self, group, data, extra=()):
         with open(os.path.join(self.logdir, "app.log"), "wb") as f:

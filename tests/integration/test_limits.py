@@ -5,9 +5,7 @@ the cap, and two files with interleaved timestamps spanning several days."""
 
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 import unittest
 
@@ -19,14 +17,9 @@ DAY_MS = 24 * 3600 * 1000
 
 class WireLimitsTest(mf.MotoTestCase):
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="cw-it-limits-")
-        self.logdir = os.path.join(self.tmp, "logs")
-        os.mkdir(self.logdir)
+        self.make_temp_dirs("cw-it-limits-")
         self.proxy = fp.FaultProxy(self.moto.port, fp.FaultPlan()).start()
-
-    def tearDown(self):
-        self.proxy.stop()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.addCleanup(self.proxy.stop)
 
     def ship(self, group, extra=()):
         env = self.moto.sidecar_env(AWS_ENDPOINT_URL=self.proxy.endpoint)

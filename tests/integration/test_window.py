@@ -16,9 +16,7 @@ not against what moto stored."""
 import datetime as dt
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 import unittest
 
@@ -36,15 +34,9 @@ def iso_ms(ms):
 
 class WindowPolicyTest(mf.MotoTestCase):
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="cw-it-window-")
-        self.logdir = os.path.join(self.tmp, "logs")
-        self.state = os.path.join(self.tmp, "state")
-        os.mkdir(self.logdir)
+        self.make_temp_dirs("cw-it-window-")
         self.proxy = fp.FaultProxy(self.moto.port, fp.FaultPlan()).start()
-
-    def tearDown(self):
-        self.proxy.stop()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.addCleanup(self.proxy.stop)
 
     def write(self, now_ms, kinds=(("normal", -60_000), ("old", -30 * DAY_MS), ("new", 3 * HOUR_MS)), per_kind=3):
         """Interleaved lines: normal, old, new, normal, ... Returns {message: (kind, ts)}."""

@@ -53,6 +53,21 @@ class FileSetTest : public ::testing::Test {
     return out;
   }
 
+  // A previous run that followed `path` (reading `lines` from it, when
+  // given) and had its lines up to `acked` accepted when it stopped: its
+  // checkpoints are saved in store_.
+  void run_before_stop(const std::string& path, std::uint64_t acked, const std::vector<std::string>& lines = {}) {
+    auto first = make_set();
+    ASSERT_TRUE(first->rescan());
+    TailedFile* file = file_at(*first, path);
+    ASSERT_NE(file, nullptr);
+    if (!lines.empty()) {
+      EXPECT_EQ(drain(*file), lines);
+    }
+    file->set_acked_offset(acked);
+    store_.save(first->checkpoints());
+  }
+
   Checkpoint checkpoint_of(const std::string& path, std::uint64_t offset, const Fingerprint& fp) const {
     struct stat st {};
     EXPECT_EQ(::stat(path.c_str(), &st), 0);
@@ -101,14 +116,7 @@ TEST_F(FileSetTest, NewFilesArePickedUpOnRescanAndKnownOnesKept) {
 TEST_F(FileSetTest, ACheckpointIsResumed) {
   const std::string path = logs_ + "/app.log";
   write_file(path, "old 1\nold 2\nnew 3\n");
-  {
-    auto first = make_set();
-    ASSERT_TRUE(first->rescan());
-    TailedFile* file = file_at(*first, path);
-    ASSERT_NE(file, nullptr);
-    file->set_acked_offset(12);  // "old 1\nold 2\n" accepted
-    store_.save(first->checkpoints());
-  }
+  run_before_stop(path, 12);  // "old 1\nold 2\n" accepted
   const CheckpointStore reloaded(dir_ / "state");
   FileSetOptions options;
   options.rotated_quiet = std::chrono::milliseconds(0);
@@ -300,15 +308,7 @@ TEST_F(FileSetTest, IncludeAndExcludeWithDoubleStar) {
 TEST_F(FileSetTest, ARotatedFileIsResumedByInodeAfterARestart) {
   const std::string path = logs_ + "/app.log";
   write_file(path, "one\ntwo\n");
-  {
-    auto first = make_set();
-    ASSERT_TRUE(first->rescan());
-    TailedFile* file = file_at(*first, path);
-    ASSERT_NE(file, nullptr);
-    EXPECT_EQ(drain(*file), (std::vector<std::string>{"one", "two"}));
-    file->set_acked_offset(4);  // "one\n" accepted, then the sidecar died
-    store_.save(first->checkpoints());
-  }
+  run_before_stop(path, 4, {"one", "two"});  // "one\n" accepted, then the sidecar died
   // While it was down: rotated, written to, and a new file created.
   ASSERT_EQ(std::rename(path.c_str(), (path + ".1").c_str()), 0);
   append_file(path + ".1", "three\n");
@@ -340,12 +340,7 @@ TEST_F(FileSetTest, ARotatedFileIsResumedByInodeAfterARestart) {
 TEST_F(FileSetTest, ARotatedFileFullyShippedIsNotReopenedAfterARestart) {
   const std::string path = logs_ + "/app.log";
   write_file(path, "one\n");
-  {
-    auto first = make_set();
-    ASSERT_TRUE(first->rescan());
-    file_at(*first, path)->set_acked_offset(4);
-    store_.save(first->checkpoints());
-  }
+  run_before_stop(path, 4);
   ASSERT_EQ(std::rename(path.c_str(), (path + ".1").c_str()), 0);
   const CheckpointStore reloaded(dir_ / "state");
   FileSetOptions options;
@@ -439,15 +434,7 @@ TEST_F(FileSetTest, AcknowledgementsOfLinesReadBeforeACopytruncateDoNotMoveTheNe
 TEST_F(FileSetTest, ACopytruncateWhileTheSidecarWasDownIsFoundByTheCopysFirstBytes) {
   const std::string path = logs_ + "/app.log";
   write_file(path, "one\ntwo\n");
-  {
-    auto first = make_set();
-    ASSERT_TRUE(first->rescan());
-    TailedFile* file = file_at(*first, path);
-    ASSERT_NE(file, nullptr);
-    EXPECT_EQ(drain(*file), (std::vector<std::string>{"one", "two"}));
-    file->set_acked_offset(4);  // "one\n" accepted, then the sidecar stopped
-    store_.save(first->checkpoints());
-  }
+  run_before_stop(path, 4, {"one", "two"});  // "one\n" accepted, then the sidecar stopped
   // While it was down: a line written, logrotate copytruncate, more lines.
   append_file(path, "three\n");
   std::filesystem::copy_file(path, path + ".1");
