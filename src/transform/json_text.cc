@@ -11,7 +11,13 @@ bool is_hex_digit(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_string(std::string_view text, bool may_have_escapes) {
+  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return false;
+  return !may_have_escapes || has_valid_escapes(text.substr(1, text.size() - 2));
+}
+
+}  // namespace
+
 bool is_json_number(std::string_view text) {
   std::size_t i = 0;
   const std::size_t n = text.size();
@@ -38,13 +44,6 @@ bool is_json_number(std::string_view text) {
   return i == n;
 }
 
-bool is_json_string(std::string_view text, bool may_have_escapes) {
-  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return false;
-  return !may_have_escapes || has_valid_escapes(text.substr(1, text.size() - 2));
-}
-
-}  // namespace
-
 std::string_view trim_json_whitespace_right(std::string_view text) {
   std::size_t n = text.size();
   while (n > 0 && is_json_whitespace(text[n - 1])) --n;
@@ -65,27 +64,31 @@ const char* find_string_end(const char* after_quote, const char* limit) {
   return nullptr;
 }
 
+std::size_t escape_length(const char* backslash, const char* end) {
+  if (end - backslash < 2) return 0;
+  switch (backslash[1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+      return 2;
+    case 'u':
+      if (end - backslash < 6) return 0;
+      for (int k = 2; k < 6; ++k) {
+        if (!is_hex_digit(backslash[k])) return 0;
+      }
+      return 6;
+    default:
+      return 0;
+  }
+}
+
 bool has_valid_escapes(std::string_view contents) {
   const char* p = contents.data();
   const char* const end = p + contents.size();
   while (p < end) {
     const auto* slash = static_cast<const char*>(std::memchr(p, '\\', static_cast<std::size_t>(end - p)));
     if (slash == nullptr) return true;
-    if (slash + 1 >= end) return false;
-    switch (slash[1]) {
-      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-        p = slash + 2;
-        break;
-      case 'u':
-        if (end - slash < 6) return false;
-        for (int k = 2; k < 6; ++k) {
-          if (!is_hex_digit(slash[k])) return false;
-        }
-        p = slash + 6;
-        break;
-      default:
-        return false;
-    }
+    const std::size_t length = escape_length(slash, end);
+    if (length == 0) return false;
+    p = slash + length;
   }
   return true;
 }

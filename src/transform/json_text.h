@@ -4,6 +4,7 @@
 // the spelling of scalars it is not asked to parse; these helpers cover that,
 // and compact containers without re-encoding anything.
 
+#include <cstddef>
 #include <string_view>
 
 namespace cw::transform {
@@ -18,8 +19,15 @@ std::string_view trim_json_whitespace_right(std::string_view text);
 // quote, or nullptr if there is none before `limit`.
 const char* find_string_end(const char* after_quote, const char* limit);
 
+// The length of the JSON escape starting at `backslash` (2, or 6 for \uXXXX),
+// or 0 if it is not a valid one or does not end before `end`.
+std::size_t escape_length(const char* backslash, const char* end);
+
 // Whether every backslash in a string's contents starts a valid JSON escape.
 bool has_valid_escapes(std::string_view contents);
+
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, exactly.
+bool is_json_number(std::string_view text);
 
 // A JSON number, true, false, null, or string, exactly (no surrounding space).
 // A string's extent is taken as already checked by simdjson's indexing, so

@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 
+#include "transform/compact_object.h"
 #include "transform/json_text.h"
 #include "transform/local_time.h"
 #include "transform/timestamp.h"
@@ -145,9 +146,14 @@ struct LineTransformer::Impl {
   bool rewrite_object(const char* json, std::size_t size, std::size_t* message_size,
                       std::optional<std::int64_t>* timestamp_ms);
   std::optional<std::int64_t> timestamp_of(od::value& value, std::string_view text);
+  // `text` is a JSON value as written; a string must have no escapes.
+  std::optional<std::int64_t> timestamp_of(std::string_view text);
   bool is_excluded(std::string_view name) const;
 
   Options options;
+  FieldRules rules{options.timestamp_field, options.exclude_fields};
+  // Looked up once: simdjson::validate_utf8 would look it up per line.
+  const simdjson::implementation* simd = simdjson::get_active_implementation();
   od::parser parser;
   GrowOnlyBuffer input;   // the line, UTF-8 repaired, plus simdjson's padding
   GrowOnlyBuffer output;  // the rewritten object
@@ -163,14 +169,17 @@ bool LineTransformer::Impl::is_excluded(std::string_view name) const {
 
 std::optional<std::int64_t> LineTransformer::Impl::timestamp_of(od::value& value,
                                                                  std::string_view text) {
-  if (text.front() == '"') {
-    std::string_view contents = text.substr(1, text.size() - 2);
-    if (contents.find('\\') != std::string_view::npos &&
-        value.get_string().get(contents) != simdjson::SUCCESS) {
-      return std::nullopt;
-    }
+  if (text.front() == '"' && text.find('\\') != std::string_view::npos) {
+    std::string_view contents;
+    if (value.get_string().get(contents) != simdjson::SUCCESS) return std::nullopt;
     return parse_iso8601_ms(contents, local_time);
   }
+  return timestamp_of(text);
+}
+
+std::optional<std::int64_t> LineTransformer::Impl::timestamp_of(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  if (text.front() == '"') return parse_iso8601_ms(text.substr(1, text.size() - 2), local_time);
   if (text.front() == '-' || (text.front() >= '0' && text.front() <= '9')) {
     return parse_epoch_ms(text);
   }
@@ -256,32 +265,43 @@ Event LineTransformer::Impl::transform(std::string_view line, std::int64_t read_
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (is_blank(line)) return event;  // kEmpty
 
+  const char* data = line.data();
   std::size_t size = line.size();
-  char* data = nullptr;
-  if (simdjson::validate_utf8(line.data(), size)) {
-    data = input.reserve(size + simdjson::SIMDJSON_PADDING);
-    std::memcpy(data, line.data(), size);
-  } else {
-    data = input.reserve(repaired_utf8_capacity(size) + simdjson::SIMDJSON_PADDING);
-    size = repair_utf8(line.data(), size, data);
+  char* repaired = nullptr;
+  if (!simd->validate_utf8(data, size)) {
+    repaired = input.reserve(repaired_utf8_capacity(size) + simdjson::SIMDJSON_PADDING);
+    size = repair_utf8(data, size, repaired);
+    data = repaired;
     event.utf8_repaired = true;
   }
-  // Zeroed padding: simdjson may peek past the end, and a stray '}' left by an
-  // earlier, longer line could otherwise be mistaken for a closing brace.
-  std::memset(data + size, 0, simdjson::SIMDJSON_PADDING);
 
-  char* message = data;
-  std::size_t message_size = size;
+  CompactObject compact;
+  char* message = output.reserve(size);
+  std::size_t message_size = 0;
   std::optional<std::int64_t> timestamp_ms;
-  std::size_t object_size = 0;
-  if (starts_like_object(data, size) && rewrite_object(data, size, &object_size, &timestamp_ms)) {
-    message = output.reserve(0);
-    message_size = object_size;
+  if (options.compact_fast_path &&
+      rewrite_compact_object(std::string_view(data, size), rules, message, &compact)) {
+    message_size = compact.message_size;
+    timestamp_ms = timestamp_of(compact.timestamp_token);
     event.kind = timestamp_ms ? LineKind::kJson : LineKind::kNoTimestamp;
-    if (timestamp_ms) event.timestamp_ms = *timestamp_ms;
   } else {
-    event.kind = LineKind::kRaw;
+    if (repaired == nullptr) {
+      repaired = input.reserve(size + simdjson::SIMDJSON_PADDING);
+      std::memcpy(repaired, data, size);
+    }
+    // Zeroed padding: simdjson may peek past the end, and a stray '}' left by
+    // an earlier, longer line could otherwise be mistaken for a closing brace.
+    std::memset(repaired + size, 0, simdjson::SIMDJSON_PADDING);
+    if (starts_like_object(repaired, size) &&
+        rewrite_object(repaired, size, &message_size, &timestamp_ms)) {
+      event.kind = timestamp_ms ? LineKind::kJson : LineKind::kNoTimestamp;
+    } else {
+      message = repaired;
+      message_size = size;
+      event.kind = LineKind::kRaw;
+    }
   }
+  if (timestamp_ms) event.timestamp_ms = *timestamp_ms;
   message_size = cap_message(message, message_size, options.max_message_bytes, &event.truncated);
   event.message = std::string_view(message, message_size);
   return event;

@@ -11,6 +11,15 @@ constexpr std::int64_t kSecondsPerDay = 86400;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// Two digits at p, or -1. The fixed-width fields are read by position: this
+// runs once per log line.
+int two_digits(const char* p) {
+  const unsigned tens = static_cast<unsigned char>(p[0]) - '0';
+  const unsigned ones = static_cast<unsigned char>(p[1]) - '0';
+  if (tens > 9 || ones > 9) return -1;
+  return static_cast<int>(tens * 10 + ones);
+}
+
 // Reads fixed-width fields left to right.
 class Cursor {
  public:
@@ -27,15 +36,11 @@ class Cursor {
     return false;
   }
 
-  bool digits(int count, int* value) {
-    if (text_.size() - pos_ < static_cast<std::size_t>(count)) return false;
-    int v = 0;
-    for (int k = 0; k < count; ++k) {
-      const char c = text_[pos_ + static_cast<std::size_t>(k)];
-      if (!is_digit(c)) return false;
-      v = v * 10 + (c - '0');
-    }
-    pos_ += static_cast<std::size_t>(count);
+  bool two_digits(int* value) {
+    if (text_.size() - pos_ < 2) return false;
+    const int v = cw::transform::two_digits(&text_[pos_]);
+    if (v < 0) return false;
+    pos_ += 2;
     *value = v;
     return true;
   }
@@ -78,10 +83,10 @@ bool parse_offset(Cursor& in, std::int64_t* offset_seconds) {
   }
   int hours = 0;
   int minutes = 0;
-  if (!in.digits(2, &hours)) return false;
+  if (!in.two_digits(&hours)) return false;
   if (in.eat(':')) {
-    if (!in.digits(2, &minutes)) return false;
-  } else if (in.at_digit() && !in.digits(2, &minutes)) {
+    if (!in.two_digits(&minutes)) return false;
+  } else if (in.at_digit() && !in.two_digits(&minutes)) {
     return false;
   }
   if (hours > 23 || minutes > 59) return false;
@@ -90,14 +95,14 @@ bool parse_offset(Cursor& in, std::int64_t* offset_seconds) {
 }
 
 std::optional<std::int64_t> parse_iso8601(std::string_view text, LocalTimeConverter& local) {
-  Cursor in(text);
-  int year = 0;
-  int month = 0;
-  int day = 0;
-  if (!in.digits(4, &year) || !in.eat('-') || !in.digits(2, &month) || !in.eat('-') ||
-      !in.digits(2, &day)) {
-    return std::nullopt;
-  }
+  // YYYY-MM-DD
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  const int century = two_digits(&text[0]);
+  const int year_in_century = two_digits(&text[2]);
+  const int month = two_digits(&text[5]);
+  const int day = two_digits(&text[8]);
+  if (century < 0 || year_in_century < 0) return std::nullopt;
+  const int year = century * 100 + year_in_century;
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) {
     return std::nullopt;
   }
@@ -107,13 +112,16 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text, LocalTimeConver
   int ms = 0;
   bool has_offset = false;
   std::int64_t offset_seconds = 0;
-  if (!in.done()) {
-    if (!in.eat('T') && !in.eat(' ')) return std::nullopt;
-    if (!in.digits(2, &hour)) return std::nullopt;
+  if (text.size() > 10) {
+    // ('T' | ' ') HH [:MM [:SS [(. | ,) fraction]]] [offset]
+    if ((text[10] != 'T' && text[10] != ' ') || text.size() < 13) return std::nullopt;
+    hour = two_digits(&text[11]);
+    if (hour < 0) return std::nullopt;
+    Cursor in(text.substr(13));
     if (in.eat(':')) {
-      if (!in.digits(2, &minute)) return std::nullopt;
+      if (!in.two_digits(&minute)) return std::nullopt;
       if (in.eat(':')) {
-        if (!in.digits(2, &second)) return std::nullopt;
+        if (!in.two_digits(&second)) return std::nullopt;
         if ((in.eat('.') || in.eat(',')) && !in.fraction_ms(&ms)) return std::nullopt;
       }
     }

@@ -1,0 +1,190 @@
+#include "transform/compact_object.h"
+
+#include <cstring>
+
+#include "transform/json_text.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace cw::transform {
+namespace {
+
+// Deeper lines are left to the general path, which allows more.
+constexpr int kMaxDepth = 64;
+
+constexpr bool is_string_special(unsigned char c) { return c == '"' || c == '\\' || c < 0x20; }
+
+constexpr bool is_number_char(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+// Walks the text once; every method leaves `p_` just past what it accepted
+// and returns false at the first thing it does not vouch for.
+class Scanner {
+ public:
+  Scanner(const char* begin, const char* end) : p_(begin), end_(end) {}
+
+  const char* position() const { return p_; }
+  bool at(char c) const { return p_ < end_ && *p_ == c; }
+  bool eat(char c) {
+    if (!at(c)) return false;
+    ++p_;
+    return true;
+  }
+  bool at_end() const { return p_ == end_; }
+
+  // At the opening quote. `escaped` tells whether the string had a backslash.
+  bool string(bool* escaped) {
+    ++p_;
+    *escaped = false;
+    for (;;) {
+      if (!find_special()) return false;
+      const char c = *p_;
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c != '\\') return false;  // a raw control character
+      const std::size_t length = escape_length(p_, end_);
+      if (length == 0) return false;
+      *escaped = true;
+      p_ += length;
+    }
+  }
+
+  bool value(int depth) {
+    if (p_ == end_) return false;
+    bool escaped = false;
+    switch (*p_) {
+      case '"': return string(&escaped);
+      case '{': return object(depth + 1);
+      case '[': return array(depth + 1);
+      case 't': return literal("true");
+      case 'f': return literal("false");
+      case 'n': return literal("null");
+      default: return number();
+    }
+  }
+
+ private:
+  // Moves to the next '"', '\\' or control character; false if there is none.
+  bool find_special() {
+#if defined(__SSE2__)
+    while (end_ - p_ >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+      const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+      const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+      // v <= 0x1F as unsigned bytes: max(v, 0x1F) == 0x1F.
+      const __m128i control =
+          _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+      const auto mask = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)));
+      if (mask != 0) {
+        p_ += __builtin_ctz(mask);
+        return true;
+      }
+      p_ += 16;
+    }
+#endif
+    while (p_ < end_ && !is_string_special(static_cast<unsigned char>(*p_))) ++p_;
+    return p_ < end_;
+  }
+
+  bool object(int depth) {
+    if (depth > kMaxDepth) return false;
+    ++p_;
+    if (eat('}')) return true;
+    for (;;) {
+      bool escaped = false;
+      if (!at('"') || !string(&escaped) || !eat(':') || !value(depth)) return false;
+      if (eat('}')) return true;
+      if (!eat(',')) return false;
+    }
+  }
+
+  bool array(int depth) {
+    if (depth > kMaxDepth) return false;
+    ++p_;
+    if (eat(']')) return true;
+    for (;;) {
+      if (!value(depth)) return false;
+      if (eat(']')) return true;
+      if (!eat(',')) return false;
+    }
+  }
+
+  bool literal(std::string_view word) {
+    if (static_cast<std::size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0) {
+      return false;
+    }
+    p_ += word.size();
+    return true;
+  }
+
+  bool number() {
+    const char* start = p_;
+    while (p_ < end_ && is_number_char(*p_)) ++p_;
+    return is_json_number(std::string_view(start, static_cast<std::size_t>(p_ - start)));
+  }
+
+  const char* p_;
+  const char* const end_;
+};
+
+// Names rarely share size and first byte; checking those first saves most
+// calls to memcmp.
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+}
+
+bool is_excluded(std::string_view name, const FieldRules& rules) {
+  for (const std::string& excluded : rules.excluded_fields) {
+    if (same_name(name, excluded)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool rewrite_compact_object(std::string_view line, const FieldRules& rules, char* out,
+                            CompactObject* result) {
+  Scanner in(line.data(), line.data() + line.size());
+  if (!in.eat('{')) return false;
+  char* w = out;
+  *w++ = '{';
+  result->timestamp_token = {};
+  if (!in.eat('}')) {
+    for (;;) {
+      const char* const field_start = in.position();
+      bool key_escaped = false;
+      // Escaped names must be compared unescaped: the general path does that.
+      if (!in.at('"') || !in.string(&key_escaped) || key_escaped) return false;
+      const std::string_view name(field_start + 1, static_cast<std::size_t>(in.position() - field_start - 2));
+      if (!in.eat(':')) return false;
+      const char* const value_start = in.position();
+      bool value_escaped = false;
+      const bool is_string = in.at('"');
+      if (!(is_string ? in.string(&value_escaped) : in.value(1))) return false;
+      const char* const field_end = in.position();
+      if (same_name(name, rules.timestamp_field)) {
+        if (value_escaped) return false;
+        result->timestamp_token = std::string_view(value_start, static_cast<std::size_t>(field_end - value_start));
+      }
+      if (!is_excluded(name, rules)) {
+        if (w != out + 1) *w++ = ',';
+        std::memcpy(w, field_start, static_cast<std::size_t>(field_end - field_start));
+        w += field_end - field_start;
+      }
+      if (in.eat('}')) break;
+      if (!in.eat(',')) return false;
+    }
+  }
+  if (!in.at_end()) return false;
+  *w++ = '}';
+  result->message_size = static_cast<std::size_t>(w - out);
+  return true;
+}
+
+}  // namespace cw::transform
