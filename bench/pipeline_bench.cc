@@ -70,6 +70,25 @@ void BM_Escape(benchmark::State& state) {
 }
 BENCHMARK(BM_Escape);
 
+// As Batch::add calls it: one ~200-byte message at a time, appended to a
+// body that has its capacity already.
+void BM_EscapeEachLine(benchmark::State& state) {
+  std::string out;
+  out.reserve(sample().size() * 2);
+  std::size_t lines = 0;
+  for (auto _ : state) {
+    out.clear();
+    lines = 0;
+    for_each_line(sample(), [&](std::string_view line) {
+      cw::append_json_escaped(out, line);
+      ++lines;
+    });
+    benchmark::DoNotOptimize(out.data());
+  }
+  set_counters(state, lines);
+}
+BENCHMARK(BM_EscapeEachLine);
+
 // The whole line-to-request path: transform, batch, serialise, hash the body.
 void BM_LinesToSignedBodies(benchmark::State& state) {
   cw::transform::LineTransformer transformer({});

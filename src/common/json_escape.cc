@@ -1,10 +1,18 @@
 #include "common/json_escape.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
+
+#include "common/json_escape_impl.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CW_ESCAPE_AVX512 1
+#include <immintrin.h>
 #endif
 
 namespace cw {
@@ -109,9 +117,69 @@ char* write_json_escaped(char* dst, const char* p, const char* end) {
   return dst;
 }
 
+#ifdef CW_ESCAPE_AVX512
+#define CW_AVX512_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi2,popcnt")))
+
+// Byte c < 0x20 -> the letter of its two-byte escape, or 0 where JSON has
+// none (\u00xx, left to the portable code). vpermb reads the low 6 bits.
+alignas(64) constexpr std::array<char, 64> kShortEscape = [] {
+  std::array<char, 64> t{};
+  t['\b'] = 'b';
+  t['\t'] = 't';
+  t['\n'] = 'n';
+  t['\f'] = 'f';
+  t['\r'] = 'r';
+  return t;
+}();
+
+// Writes the escape of up to 32 bytes (low half of `bytes`, control bytes
+// already replaced by their letters; `specials` = the bytes to prefix with a
+// backslash). Each input byte gets two output slots, the first used only when
+// it is special; pext of the used slots gives where the backslashes land, and
+// vpexpandb spreads the bytes over the other positions. Stores all 64 bytes:
+// the caller guarantees room, and the bytes past the result are overwritten
+// later or cut off.
+CW_AVX512_TARGET inline char* emit_half(char* dst, __m512i bytes, std::uint32_t specials, unsigned len) {
+  const std::uint64_t backslash_slots = _pdep_u64(specials, 0x5555555555555555ULL);
+  const std::uint64_t backslashes = _pext_u64(backslash_slots, backslash_slots | 0xAAAAAAAAAAAAAAAAULL);
+  const __m512i out = _mm512_mask_expand_epi8(_mm512_set1_epi8('\\'), ~backslashes, bytes);
+  _mm512_storeu_si512(dst, out);
+  return dst + len + static_cast<unsigned>(__builtin_popcount(specials));
+}
+
+// Makes room after out[0, used) for the next window of output (2x the input
+// left, at most kWindow) + `room`; returns out.data() + used.
+char* grow_window(std::string& out, std::size_t used, std::size_t left, std::ptrdiff_t room) {
+  constexpr std::size_t kWindow = 16 * 1024;
+  out.resize(used + std::min(2 * left, kWindow) + static_cast<std::size_t>(room));
+  return out.data() + used;
+}
+
+// Escapes `len` <= 64 bytes of `v` (the others zero); nullptr when they hold a
+// byte that needs \u00xx, with nothing written. Needs 128 bytes of room.
+CW_AVX512_TARGET inline char* escape_step(char* dst, __m512i v, __mmask64 valid, unsigned len) {
+  const __m512i letters = _mm512_load_si512(kShortEscape.data());
+  const __mmask64 control = _mm512_mask_cmplt_epu8_mask(valid, v, _mm512_set1_epi8(0x20));
+  const __mmask64 specials = control | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"')) |
+                             _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+  v = _mm512_mask_permutexvar_epi8(v, control, v, letters);
+  if (_mm512_mask_cmpeq_epi8_mask(control, v, _mm512_setzero_si512()) != 0) return nullptr;
+  dst = emit_half(dst, v, static_cast<std::uint32_t>(specials), std::min(len, 32U));
+  if (len > 32) {
+    // The high 32 bytes moved down (the maskz form avoids GCC 12's
+    // -Wmaybe-uninitialized on the intrinsics' undefined operand).
+    const __m512i high = _mm512_maskz_alignr_epi64(0x0F, v, v, 4);
+    dst = emit_half(dst, high, static_cast<std::uint32_t>(specials >> 32), len - 32);
+  }
+  return dst;
+}
+#endif
+
 }  // namespace
 
-void append_json_escaped(std::string& out, std::string_view utf8) {
+namespace detail {
+
+void append_json_escaped_portable(std::string& out, std::string_view utf8) {
   char buffer[kChunk * 6 + 16];  // 16: copy16 may write past the last byte that counts
   const char* p = utf8.data();
   const char* const end = p + utf8.size();
@@ -120,6 +188,63 @@ void append_json_escaped(std::string& out, std::string_view utf8) {
     char* written = write_json_escaped(buffer, p, chunk_end);
     out.append(buffer, static_cast<std::size_t>(written - buffer));
     p = chunk_end;
+  }
+}
+
+#ifdef CW_ESCAPE_AVX512
+bool json_escape_avx512_supported() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
+         __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+}
+
+// Writes into `out` itself, grown a window ahead of the output: zero-filling
+// (std::string::resize; C++20 has no resize_and_overwrite) a window about to
+// be written costs little while it stays in cache; 2x the whole input would not.
+CW_AVX512_TARGET void append_json_escaped_avx512(std::string& out, std::string_view utf8) {
+  constexpr std::ptrdiff_t kStepRoom = 128;      // two full 64-byte stores
+  constexpr std::ptrdiff_t kPortableRoom = 400;  // 64 bytes * 6 + copy16's overrun
+  if (utf8.empty()) return;  // nothing to grow `out` for
+  const char* p = utf8.data();
+  std::size_t left = utf8.size();
+  char* dst = grow_window(out, out.size(), left, kStepRoom);
+  const char* limit = out.data() + out.size();
+  while (left != 0) {
+    if (limit - dst < kStepRoom) {
+      dst = grow_window(out, static_cast<std::size_t>(dst - out.data()), left, kStepRoom);
+      limit = out.data() + out.size();
+    }
+    const unsigned len = left >= 64 ? 64U : static_cast<unsigned>(left);
+    // The last step loads masked, so as not to read past the input.
+    char* next = len == 64 ? escape_step(dst, _mm512_loadu_si512(p), ~__mmask64{0}, 64)
+                           : escape_step(dst, _mm512_maskz_loadu_epi8(_bzhi_u64(~0ULL, len), p),
+                                         _bzhi_u64(~0ULL, len), len);
+    if (next == nullptr) {
+      if (limit - dst < kPortableRoom) {
+        dst = grow_window(out, static_cast<std::size_t>(dst - out.data()), left, kPortableRoom);
+        limit = out.data() + out.size();
+      }
+      next = write_json_escaped(dst, p, p + len);
+    }
+    dst = next;
+    p += len;
+    left -= len;
+  }
+  out.resize(static_cast<std::size_t>(dst - out.data()));
+}
+#else
+bool json_escape_avx512_supported() { return false; }
+void append_json_escaped_avx512(std::string& out, std::string_view utf8) { append_json_escaped_portable(out, utf8); }
+#endif
+
+}  // namespace detail
+
+void append_json_escaped(std::string& out, std::string_view utf8) {
+  static const bool avx512 = detail::json_escape_avx512_supported();
+  if (avx512) {
+    detail::append_json_escaped_avx512(out, utf8);
+  } else {
+    detail::append_json_escaped_portable(out, utf8);
   }
 }
 
