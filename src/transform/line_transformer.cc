@@ -152,8 +152,6 @@ struct LineTransformer::Impl {
 
   Options options;
   FieldRules rules{options.timestamp_field, options.exclude_fields};
-  // Looked up once: simdjson::validate_utf8 would look it up per line.
-  const simdjson::implementation* simd = simdjson::get_active_implementation();
   od::parser parser;
   GrowOnlyBuffer input;   // the line, UTF-8 repaired, plus simdjson's padding
   GrowOnlyBuffer output;  // the rewritten object
@@ -268,7 +266,7 @@ Event LineTransformer::Impl::transform(std::string_view line, std::int64_t read_
   const char* data = line.data();
   std::size_t size = line.size();
   char* repaired = nullptr;
-  if (!simd->validate_utf8(data, size)) {
+  if (!simdjson::validate_utf8(data, size)) {
     repaired = input.reserve(repaired_utf8_capacity(size) + simdjson::SIMDJSON_PADDING);
     size = repair_utf8(data, size, repaired);
     data = repaired;
