@@ -146,6 +146,14 @@ bool is_excluded(std::string_view name, const FieldRules& rules) {
   return false;
 }
 
+// Appends the fields [start, end) to the object being written at `out`.
+char* copy_run(const char* out, char* w, const char* start, const char* end) {
+  if (start == nullptr) return w;
+  if (w != out + 1) *w++ = ',';
+  std::memcpy(w, start, static_cast<std::size_t>(end - start));
+  return w + (end - start);
+}
+
 }  // namespace
 
 bool rewrite_compact_object(std::string_view line, const FieldRules& rules, char* out,
@@ -155,6 +163,9 @@ bool rewrite_compact_object(std::string_view line, const FieldRules& rules, char
   char* w = out;
   *w++ = '{';
   result->timestamp_token = {};
+  // Kept fields next to each other are copied as one run, commas included.
+  const char* run_start = nullptr;
+  const char* run_end = nullptr;
   if (!in.eat('}')) {
     for (;;) {
       const char* const field_start = in.position();
@@ -172,16 +183,19 @@ bool rewrite_compact_object(std::string_view line, const FieldRules& rules, char
         if (value_escaped) return false;
         result->timestamp_token = std::string_view(value_start, static_cast<std::size_t>(field_end - value_start));
       }
-      if (!is_excluded(name, rules)) {
-        if (w != out + 1) *w++ = ',';
-        std::memcpy(w, field_start, static_cast<std::size_t>(field_end - field_start));
-        w += field_end - field_start;
+      if (is_excluded(name, rules)) {
+        w = copy_run(out, w, run_start, run_end);
+        run_start = nullptr;
+      } else {
+        if (run_start == nullptr) run_start = field_start;
+        run_end = field_end;
       }
       if (in.eat('}')) break;
       if (!in.eat(',')) return false;
     }
   }
   if (!in.at_end()) return false;
+  w = copy_run(out, w, run_start, run_end);
   *w++ = '}';
   result->message_size = static_cast<std::size_t>(w - out);
   return true;
