@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/json_escape_impl.h"
+#include "common/json_specials.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -22,14 +23,6 @@ namespace {
 // input byte) fits a stack buffer, and `out` grows once per step.
 constexpr std::size_t kChunk = 4096;
 
-constexpr std::array<bool, 256> make_needs_escape() {
-  std::array<bool, 256> table{};
-  for (int c = 0; c < 0x20; ++c) table[static_cast<std::size_t>(c)] = true;
-  table['"'] = true;
-  table['\\'] = true;
-  return table;
-}
-constexpr std::array<bool, 256> kNeedsEscape = make_needs_escape();
 
 // Quotes and backslashes are most of what a JSON message needs escaped: they
 // take the inline path; control characters the out-of-line one.
@@ -60,17 +53,7 @@ inline char* write_escape(char* dst, unsigned char c) {
   return write_control_escape(dst, c);
 }
 
-// Bit i set when p[i] needs escaping, for i in [0, 16).
 #if defined(__SSE2__)
-unsigned specials16(const char* p) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-  const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-  // v <= 0x1F as unsigned bytes: max(v, 0x1F) == 0x1F.
-  const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)));
-}
-
 // Copies 16 bytes; the caller advances `dst` by only as many as belong.
 void copy16(char* dst, const char* src) {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm_loadu_si128(reinterpret_cast<const __m128i*>(src)));
@@ -81,7 +64,7 @@ char* write_json_escaped(char* dst, const char* p, const char* end) {
   while (p < end) {
 #if defined(__SSE2__)
     if (end - p >= 16) {
-      unsigned mask = specials16(p);
+      unsigned mask = json_specials16(p);
       if (mask == 0) {
         copy16(dst, p);
         dst += 16;
@@ -108,7 +91,7 @@ char* write_json_escaped(char* dst, const char* p, const char* end) {
     }
 #endif
     const auto c = static_cast<unsigned char>(*p++);
-    if (kNeedsEscape[c]) {
+    if (is_json_string_special(c)) {
       dst = write_escape(dst, c);
     } else {
       *dst++ = static_cast<char>(c);

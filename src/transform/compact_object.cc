@@ -2,19 +2,14 @@
 
 #include <cstring>
 
+#include "common/json_specials.h"
 #include "transform/json_text.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace cw::transform {
 namespace {
 
 // Deeper lines are left to the general path, which allows more.
 constexpr int kMaxDepth = 64;
-
-constexpr bool is_string_special(unsigned char c) { return c == '"' || c == '\\' || c < 0x20; }
 
 constexpr bool is_number_char(char c) {
   return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
@@ -71,24 +66,15 @@ class Scanner {
  private:
   // Moves to the next '"', '\\' or control character; false if there is none.
   bool find_special() {
-#if defined(__SSE2__)
     while (end_ - p_ >= 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
-      const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-      const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-      // v <= 0x1F as unsigned bytes: max(v, 0x1F) == 0x1F.
-      const __m128i control =
-          _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-      const auto mask = static_cast<unsigned>(
-          _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)));
+      const std::uint32_t mask = json_specials16(p_);
       if (mask != 0) {
         p_ += __builtin_ctz(mask);
         return true;
       }
       p_ += 16;
     }
-#endif
-    while (p_ < end_ && !is_string_special(static_cast<unsigned char>(*p_))) ++p_;
+    while (p_ < end_ && !is_json_string_special(static_cast<unsigned char>(*p_))) ++p_;
     return p_ < end_;
   }
 
