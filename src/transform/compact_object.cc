@@ -11,10 +11,6 @@ namespace {
 // Deeper lines are left to the general path, which allows more.
 constexpr int kMaxDepth = 64;
 
-constexpr bool is_number_char(char c) {
-  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
-}
-
 // Walks the text once; every method leaves `p_` just past what it accepted
 // and returns false at the first thing it does not vouch for.
 class Scanner {
@@ -109,10 +105,13 @@ class Scanner {
     return true;
   }
 
+  // What follows the number is checked by the caller, so "01" or "1.5.5"
+  // fail there.
   bool number() {
-    const char* start = p_;
-    while (p_ < end_ && is_number_char(*p_)) ++p_;
-    return is_json_number(std::string_view(start, static_cast<std::size_t>(p_ - start)));
+    const char* const number_end = json_number_end(p_, end_);
+    if (number_end == nullptr) return false;
+    p_ = number_end;
+    return true;
   }
 
   const char* p_;

@@ -18,30 +18,33 @@ bool is_json_string(std::string_view text, bool may_have_escapes) {
 
 }  // namespace
 
-bool is_json_number(std::string_view text) {
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  if (i < n && text[i] == '-') ++i;
-  if (i >= n) return false;
-  if (text[i] == '0') {
-    ++i;
-  } else if (is_digit(text[i])) {
-    while (i < n && is_digit(text[i])) ++i;
+const char* json_number_end(const char* p, const char* end) {
+  if (p < end && *p == '-') ++p;
+  if (p == end) return nullptr;
+  if (*p == '0') {
+    ++p;
+  } else if (is_digit(*p)) {
+    while (p < end && is_digit(*p)) ++p;
   } else {
-    return false;
+    return nullptr;
   }
-  if (i < n && text[i] == '.') {
-    ++i;
-    if (i >= n || !is_digit(text[i])) return false;
-    while (i < n && is_digit(text[i])) ++i;
+  if (p < end && *p == '.') {
+    ++p;
+    if (p == end || !is_digit(*p)) return nullptr;
+    while (p < end && is_digit(*p)) ++p;
   }
-  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
-    if (i >= n || !is_digit(text[i])) return false;
-    while (i < n && is_digit(text[i])) ++i;
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end && (*p == '+' || *p == '-')) ++p;
+    if (p == end || !is_digit(*p)) return nullptr;
+    while (p < end && is_digit(*p)) ++p;
   }
-  return i == n;
+  return p;
+}
+
+bool is_json_number(std::string_view text) {
+  const char* const end = text.data() + text.size();
+  return json_number_end(text.data(), end) == end;
 }
 
 std::string_view trim_json_whitespace_right(std::string_view text) {

@@ -26,7 +26,11 @@ std::size_t escape_length(const char* backslash, const char* end);
 // Whether every backslash in a string's contents starts a valid JSON escape.
 bool has_valid_escapes(std::string_view contents);
 
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, exactly.
+// The end of the longest JSON number, -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?,
+// starting at `p`; nullptr if none starts there.
+const char* json_number_end(const char* p, const char* end);
+
+// The whole text is one JSON number.
 bool is_json_number(std::string_view text);
 
 // A JSON number, true, false, null, or string, exactly (no surrounding space).

@@ -10,7 +10,6 @@
 
 #include "transform/compact_object.h"
 #include "transform/json_text.h"
-#include "transform/local_time.h"
 #include "transform/timestamp.h"
 #include "transform/utf8.h"
 
@@ -155,7 +154,7 @@ struct LineTransformer::Impl {
   od::parser parser;
   GrowOnlyBuffer input;   // the line, UTF-8 repaired, plus simdjson's padding
   GrowOnlyBuffer output;  // the rewritten object
-  LocalTimeConverter local_time;
+  Iso8601Parser iso8601;
 };
 
 bool LineTransformer::Impl::is_excluded(std::string_view name) const {
@@ -170,14 +169,14 @@ std::optional<std::int64_t> LineTransformer::Impl::timestamp_of(od::value& value
   if (text.front() == '"' && text.find('\\') != std::string_view::npos) {
     std::string_view contents;
     if (value.get_string().get(contents) != simdjson::SUCCESS) return std::nullopt;
-    return parse_iso8601_ms(contents, local_time);
+    return iso8601.parse_ms(contents);
   }
   return timestamp_of(text);
 }
 
 std::optional<std::int64_t> LineTransformer::Impl::timestamp_of(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  if (text.front() == '"') return parse_iso8601_ms(text.substr(1, text.size() - 2), local_time);
+  if (text.front() == '"') return iso8601.parse_ms(text.substr(1, text.size() - 2));
   if (text.front() == '-' || (text.front() >= '0' && text.front() <= '9')) {
     return parse_epoch_ms(text);
   }

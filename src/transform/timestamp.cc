@@ -1,5 +1,7 @@
 #include "transform/timestamp.h"
 
+#include <cstring>
+
 #include "transform/civil_time.h"
 #include "transform/local_time.h"
 
@@ -94,8 +96,18 @@ bool parse_offset(Cursor& in, std::int64_t* offset_seconds) {
   return true;
 }
 
-std::optional<std::int64_t> parse_iso8601(std::string_view text, LocalTimeConverter& local) {
-  // YYYY-MM-DD
+// "YYYY-MM-DD" [('T' | ' ') HH [:MM]]: the wall-clock time it names (seconds
+// counted as if UTC) and how much of the text it took.
+struct Head {
+  std::int64_t wall_seconds = 0;
+  std::size_t size = 0;
+  bool has_time = false;
+  bool has_minute = false;
+};
+
+constexpr std::size_t kMinuteSize = 16;  // "YYYY-MM-DDTHH:MM"
+
+std::optional<Head> parse_head(std::string_view text) {
   if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   const int century = two_digits(&text[0]);
   const int year_in_century = two_digits(&text[2]);
@@ -106,35 +118,37 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text, LocalTimeConver
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) {
     return std::nullopt;
   }
-  int hour = 0;
-  int minute = 0;
+  Head head{days_from_civil(year, month, day) * kSecondsPerDay, 10, false, false};
+  if (text.size() == 10) return head;
+  if ((text[10] != 'T' && text[10] != ' ') || text.size() < 13) return std::nullopt;
+  const int hour = two_digits(&text[11]);
+  if (hour < 0 || hour > 23) return std::nullopt;
+  head.wall_seconds += hour * 3600;
+  head.size = 13;
+  head.has_time = true;
+  if (text.size() == 13 || text[13] != ':') return head;
+  const int minute = text.size() >= kMinuteSize ? two_digits(&text[14]) : -1;
+  if (minute < 0 || minute > 59) return std::nullopt;
+  head.wall_seconds += minute * 60;
+  head.size = kMinuteSize;
+  head.has_minute = true;
+  return head;
+}
+
+// What follows the head: [:SS [(. | ,) fraction]] [offset], then the end.
+std::optional<std::int64_t> parse_tail(std::string_view text, const Head& head, LocalTimeConverter& local) {
+  Cursor in(text.substr(head.size));
   int second = 0;
   int ms = 0;
-  bool has_offset = false;
-  std::int64_t offset_seconds = 0;
-  if (text.size() > 10) {
-    // ('T' | ' ') HH [:MM [:SS [(. | ,) fraction]]] [offset]
-    if ((text[10] != 'T' && text[10] != ' ') || text.size() < 13) return std::nullopt;
-    hour = two_digits(&text[11]);
-    if (hour < 0) return std::nullopt;
-    Cursor in(text.substr(13));
-    if (in.eat(':')) {
-      if (!in.two_digits(&minute)) return std::nullopt;
-      if (in.eat(':')) {
-        if (!in.two_digits(&second)) return std::nullopt;
-        if ((in.eat('.') || in.eat(',')) && !in.fraction_ms(&ms)) return std::nullopt;
-      }
-    }
-    if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
-    if (!in.done()) {
-      if (!parse_offset(in, &offset_seconds) || !in.done()) return std::nullopt;
-      has_offset = true;
-    }
+  if (head.has_minute && in.eat(':')) {
+    if (!in.two_digits(&second) || second > 59) return std::nullopt;
+    if ((in.eat('.') || in.eat(',')) && !in.fraction_ms(&ms)) return std::nullopt;
   }
-  const std::int64_t wall = days_from_civil(year, month, day) * kSecondsPerDay +
-                            hour * 3600 + minute * 60 + second;
-  const std::int64_t utc = has_offset ? wall - offset_seconds : local.to_utc_seconds(wall);
-  return utc * kMsPerSecond + ms;
+  const std::int64_t wall = head.wall_seconds + second;
+  if (in.done()) return local.to_utc_seconds(wall) * kMsPerSecond + ms;
+  std::int64_t offset_seconds = 0;
+  if (!head.has_time || !parse_offset(in, &offset_seconds) || !in.done()) return std::nullopt;
+  return (wall - offset_seconds) * kMsPerSecond + ms;
 }
 
 // Saturating multiply-add on a non-negative magnitude; false on overflow.
@@ -147,13 +161,29 @@ bool accumulate(std::uint64_t* value, int digit) {
 
 }  // namespace
 
-std::optional<std::int64_t> parse_iso8601_ms(std::string_view text, LocalTimeConverter& local) {
-  return parse_iso8601(text, local);
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view text) {
+  const std::optional<Head> head = parse_head(text);
+  if (!head) return std::nullopt;
+  LocalTimeConverter local;
+  return parse_tail(text, *head, local);
 }
 
-std::optional<std::int64_t> parse_iso8601_ms(std::string_view text) {
-  LocalTimeConverter local;
-  return parse_iso8601(text, local);
+std::optional<std::int64_t> Iso8601Parser::parse_ms(std::string_view text) {
+  Head head;
+  if (minute_known_ && text.size() >= kMinuteSize &&
+      std::memcmp(text.data(), minute_text_.data(), kMinuteSize) == 0) {
+    head = Head{minute_wall_seconds_, kMinuteSize, true, true};
+  } else {
+    const std::optional<Head> parsed = parse_head(text);
+    if (!parsed) return std::nullopt;
+    head = *parsed;
+    if (head.has_minute) {
+      std::memcpy(minute_text_.data(), text.data(), kMinuteSize);
+      minute_wall_seconds_ = head.wall_seconds;
+      minute_known_ = true;
+    }
+  }
+  return parse_tail(text, head, local_);
 }
 
 std::optional<std::int64_t> parse_epoch_ms(std::string_view text) {

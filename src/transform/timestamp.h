@@ -1,9 +1,12 @@
 #pragma once
 // Timestamps of log lines, to milliseconds since the Unix epoch.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
+
+#include "transform/local_time.h"
 
 namespace cw::transform {
 
@@ -13,11 +16,21 @@ namespace cw::transform {
 // datetime.fromisoformat(...).timestamp() does.
 std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);
 
-class LocalTimeConverter;  // transform/local_time.h
+// As parse_iso8601_ms, for the timestamps of one stream of lines (each
+// LineTransformer owns one). It remembers the zone offset of the last hour
+// converted, and the date and time to the minute of the last timestamp:
+// consecutive log lines mostly share it, and then only the seconds, fraction
+// and offset are read.
+class Iso8601Parser {
+ public:
+  std::optional<std::int64_t> parse_ms(std::string_view text);
 
-// As above, converting offset-less times with `local`, which remembers the zone
-// offset of the last hour seen (each LineTransformer owns one).
-std::optional<std::int64_t> parse_iso8601_ms(std::string_view text, LocalTimeConverter& local);
+ private:
+  LocalTimeConverter local_;
+  std::array<char, 16> minute_text_{};  // "YYYY-MM-DDTHH:MM" of the last timestamp
+  bool minute_known_ = false;
+  std::int64_t minute_wall_seconds_ = 0;
+};
 
 // A numeric timestamp: epoch seconds (may have a fraction) when below 1e11,
 // epoch milliseconds otherwise. `text` is the number as written in the JSON.

@@ -73,17 +73,30 @@ TEST(Iso8601, NoOffsetUsesLocalZoneLikePython) {
   EXPECT_EQ(parse_iso8601_ms("2024-11-03T02:30:00"), 1730619000000);
 }
 
-TEST(Iso8601, CachedConverterAgreesAcrossDstTransitions) {
+TEST(Iso8601, ParserWithCachesAgreesAcrossDstTransitions) {
   ScopedTimeZone zone("America/New_York");
-  LocalTimeConverter cached;
+  Iso8601Parser cached;
   // Walk every 20 minutes through both 2024 transitions, comparing with a
   // fresh (uncached) conversion each time.
   for (const char* day : {"2024-03-10", "2024-11-03"}) {
     for (int minutes = 0; minutes < 24 * 60; minutes += 20) {
       char text[32];
       std::snprintf(text, sizeof text, "%sT%02d:%02d:07", day, minutes / 60, minutes % 60);
-      EXPECT_EQ(parse_iso8601_ms(text, cached), parse_iso8601_ms(text)) << text;
+      EXPECT_EQ(cached.parse_ms(text), parse_iso8601_ms(text)) << text;
     }
+  }
+}
+
+TEST(Iso8601, ParserReusesOnlyTheSameMinute) {
+  // Each text after a first one sharing (or almost sharing) its minute; the
+  // parser must agree with a fresh parse every time.
+  Iso8601Parser parser;
+  for (const char* text :
+       {"2024-05-01T12:00:00Z", "2024-05-01T12:00:30.5+01:00", "2024-05-01T12:00", "2024-05-01T12:00Z",
+        "2024-05-01T12:00:61Z", "2024-05-01T12:00:00junk", "2024-05-01T12:00:", "2024-05-01T12:01:00Z",
+        "2024-05-01 12:01:00Z", "2024-05-01T12:01:07,25-0800", "2024-05-01T12", "2024-05-01T12:01:00Z",
+        "2024-05-02T12:01:00Z", "2024-05-01T12:0", "2024-05-01", "2024-05-01T12:01:00Z"}) {
+    EXPECT_EQ(parser.parse_ms(text), parse_iso8601_ms(text)) << text;
   }
 }
 
