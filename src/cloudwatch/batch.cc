@@ -24,29 +24,33 @@ bool Batch::fits(std::size_t message_bytes, std::int64_t timestamp_ms) const {
 }
 
 void Batch::add(std::int64_t timestamp_ms, std::string_view message) {
-  // The event's opening, timestamp included, is put together here and
-  // appended at once: a few appends per event add up over millions of lines.
   constexpr std::string_view kOpen = R"({"timestamp":)";
   constexpr std::string_view kMessage = R"(,"message":")";
-  char head[1 + kOpen.size() + 20 + kMessage.size()];
-  char* h = head;
+  constexpr std::string_view kClose = R"("})";
+  constexpr std::size_t kHeadRoom = 1 + kOpen.size() + 20 + kMessage.size();  // 20 chars hold any int64
   if (events_.empty()) {
-    // Reserve on first use, so idle batches of the pool cost no memory.
-    if (events_text_.capacity() == 0) events_text_.reserve(limits_.max_batch_bytes + limits_.max_batch_bytes / 4);
+    // Reserved on first use, so idle batches of the pool cost nothing; and
+    // generously, as only the pages written count: a batch of 1 MiB of
+    // messages is about 1.25 MB of text, and grows only for heavy escaping.
+    if (events_text_.capacity() == 0) {
+      events_text_.reserve(2 * limits_.max_batch_bytes);
+      events_.reserve(limits_.max_batch_events);
+    }
     min_ts_ = max_ts_ = timestamp_ms;
   } else {
-    *h++ = ',';
     if (timestamp_ms < max_ts_) sorted_ = false;
     min_ts_ = std::min(min_ts_, timestamp_ms);
     max_ts_ = std::max(max_ts_, timestamp_ms);
   }
-  const auto offset = static_cast<std::uint32_t>(events_text_.size() + static_cast<std::size_t>(h - head));
-  h = std::copy(kOpen.begin(), kOpen.end(), h);
-  h = std::to_chars(h, h + 20, timestamp_ms).ptr;  // 20 chars hold any int64
-  h = std::copy(kMessage.begin(), kMessage.end(), h);
-  events_text_.append(head, static_cast<std::size_t>(h - head));
-  append_json_escaped(events_text_, message);
-  events_text_.append("\"}", 2);
+  char* w = events_text_.room(kHeadRoom + json_escaped_room(message.size()) + kClose.size());
+  if (!events_.empty()) *w++ = ',';
+  const auto offset = static_cast<std::uint32_t>(events_text_.size() + (events_.empty() ? 0 : 1));
+  w = std::copy(kOpen.begin(), kOpen.end(), w);
+  w = std::to_chars(w, w + 20, timestamp_ms).ptr;
+  w = std::copy(kMessage.begin(), kMessage.end(), w);
+  w = write_json_escaped(w, message);
+  w = std::copy(kClose.begin(), kClose.end(), w);
+  events_text_.commit(w);
   events_.push_back(Entry{timestamp_ms, offset, static_cast<std::uint32_t>(events_text_.size() - offset),
                           static_cast<std::uint32_t>(message.size())});
   payload_bytes_ += message.size() + limits_.per_event_overhead;
@@ -80,7 +84,7 @@ void Batch::sort_if_needed() {
   for (Entry& e : events_) {
     if (!scratch_.empty()) scratch_.push_back(',');
     const auto offset = static_cast<std::uint32_t>(scratch_.size());
-    scratch_.append(events_text_, e.offset, e.length);
+    scratch_.append(events_text_.view().substr(e.offset, e.length));
     e.offset = offset;
   }
   events_text_.swap(scratch_);
@@ -89,7 +93,7 @@ void Batch::sort_if_needed() {
 
 std::array<std::string_view, 3> Batch::body_parts() {
   sort_if_needed();
-  return {prefix_, events_text_, kSuffix};
+  return {prefix_, events_text_.view(), kSuffix};
 }
 
 std::size_t Batch::body_size() { return prefix_.size() + events_text_.size() + kSuffix.size(); }
@@ -102,7 +106,7 @@ void Batch::write_body(std::string& out, std::string_view group, std::string_vie
 
 std::string_view Batch::event_json(std::size_t i) {
   sort_if_needed();
-  return std::string_view(events_text_).substr(events_[i].offset, events_[i].length);
+  return events_text_.view().substr(events_[i].offset, events_[i].length);
 }
 
 std::int64_t Batch::timestamp_at(std::size_t i) {
@@ -123,7 +127,7 @@ void Batch::copy_events_to(std::size_t from, std::size_t to, Batch& out) {
       out.max_ts_ = std::max(out.max_ts_, e.timestamp_ms);
     }
     const auto offset = static_cast<std::uint32_t>(out.events_text_.size());
-    out.events_text_.append(events_text_, e.offset, e.length);
+    out.events_text_.append(events_text_.view().substr(e.offset, e.length));
     out.events_.push_back(Entry{e.timestamp_ms, offset, e.length, e.message_bytes});
     out.payload_bytes_ += e.message_bytes + limits_.per_event_overhead;
   }

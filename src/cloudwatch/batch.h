@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cloudwatch/limits.h"
+#include "common/byte_buffer.h"
 #include "common/source_position.h"
 
 namespace cw::cloudwatch {
@@ -73,8 +74,8 @@ class Batch {
 
   Limits limits_;
   std::vector<Entry> events_;
-  std::string events_text_;  // "{...},{...}" — the middle piece of the body
-  std::string scratch_;      // reordering buffer, kept to avoid reallocating
+  ByteBuffer events_text_;  // "{...},{...}" — the middle piece of the body
+  ByteBuffer scratch_;      // reordering buffer, kept to avoid reallocating
   std::string prefix_;       // {"logGroupName":..,"logStreamName":..,"logEvents":[
   std::string stream_;
   std::vector<SourcePosition> sources_;

@@ -19,10 +19,6 @@
 namespace cw {
 namespace {
 
-// Input bytes escaped per step: the output of a step (at most 6 bytes per
-// input byte) fits a stack buffer, and `out` grows once per step.
-constexpr std::size_t kChunk = 4096;
-
 
 // Quotes and backslashes are most of what a JSON message needs escaped: they
 // take the inline path; control characters the out-of-line one.
@@ -130,14 +126,6 @@ CW_AVX512_TARGET inline char* emit_half(char* dst, __m512i bytes, std::uint32_t 
   return dst + len + static_cast<unsigned>(__builtin_popcount(specials));
 }
 
-// Makes room after out[0, used) for the next window of output (2x the input
-// left, at most kWindow) + `room`; returns out.data() + used.
-char* grow_window(std::string& out, std::size_t used, std::size_t left, std::ptrdiff_t room) {
-  constexpr std::size_t kWindow = 16 * 1024;
-  out.resize(used + std::min(2 * left, kWindow) + static_cast<std::size_t>(room));
-  return out.data() + used;
-}
-
 // Escapes `len` <= 64 bytes of `v` (the others zero); nullptr when they hold a
 // byte that needs \u00xx, with nothing written. Needs 128 bytes of room.
 CW_AVX512_TARGET inline char* escape_step(char* dst, __m512i v, __mmask64 valid, unsigned len) {
@@ -162,16 +150,8 @@ CW_AVX512_TARGET inline char* escape_step(char* dst, __m512i v, __mmask64 valid,
 
 namespace detail {
 
-void append_json_escaped_portable(std::string& out, std::string_view utf8) {
-  char buffer[kChunk * 6 + 16];  // 16: copy16 may write past the last byte that counts
-  const char* p = utf8.data();
-  const char* const end = p + utf8.size();
-  while (p < end) {
-    const char* chunk_end = end - p > static_cast<std::ptrdiff_t>(kChunk) ? p + kChunk : end;
-    char* written = write_json_escaped(buffer, p, chunk_end);
-    out.append(buffer, static_cast<std::size_t>(written - buffer));
-    p = chunk_end;
-  }
+char* write_json_escaped_portable(char* dst, std::string_view utf8) {
+  return write_json_escaped(dst, utf8.data(), utf8.data() + utf8.size());
 }
 
 #ifdef CW_ESCAPE_AVX512
@@ -181,53 +161,44 @@ bool json_escape_avx512_supported() {
          __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
 }
 
-// Writes into `out` itself, grown a window ahead of the output: zero-filling
-// (std::string::resize; C++20 has no resize_and_overwrite) a window about to
-// be written costs little while it stays in cache; 2x the whole input would not.
-CW_AVX512_TARGET void append_json_escaped_avx512(std::string& out, std::string_view utf8) {
-  constexpr std::ptrdiff_t kStepRoom = 128;      // two full 64-byte stores
-  constexpr std::ptrdiff_t kPortableRoom = 400;  // 64 bytes * 6 + copy16's overrun
-  if (utf8.empty()) return;  // nothing to grow `out` for
+CW_AVX512_TARGET char* write_json_escaped_avx512(char* dst, std::string_view utf8) {
   const char* p = utf8.data();
   std::size_t left = utf8.size();
-  char* dst = grow_window(out, out.size(), left, kStepRoom);
-  const char* limit = out.data() + out.size();
   while (left != 0) {
-    if (limit - dst < kStepRoom) {
-      dst = grow_window(out, static_cast<std::size_t>(dst - out.data()), left, kStepRoom);
-      limit = out.data() + out.size();
-    }
     const unsigned len = left >= 64 ? 64U : static_cast<unsigned>(left);
     // The last step loads masked, so as not to read past the input.
     char* next = len == 64 ? escape_step(dst, _mm512_loadu_si512(p), ~__mmask64{0}, 64)
                            : escape_step(dst, _mm512_maskz_loadu_epi8(_bzhi_u64(~0ULL, len), p),
                                          _bzhi_u64(~0ULL, len), len);
-    if (next == nullptr) {
-      if (limit - dst < kPortableRoom) {
-        dst = grow_window(out, static_cast<std::size_t>(dst - out.data()), left, kPortableRoom);
-        limit = out.data() + out.size();
-      }
-      next = write_json_escaped(dst, p, p + len);
-    }
-    dst = next;
+    dst = next != nullptr ? next : write_json_escaped(dst, p, p + len);
     p += len;
     left -= len;
   }
-  out.resize(static_cast<std::size_t>(dst - out.data()));
+  return dst;
 }
 #else
 bool json_escape_avx512_supported() { return false; }
-void append_json_escaped_avx512(std::string& out, std::string_view utf8) { append_json_escaped_portable(out, utf8); }
+char* write_json_escaped_avx512(char* dst, std::string_view utf8) { return write_json_escaped_portable(dst, utf8); }
 #endif
 
 }  // namespace detail
 
-void append_json_escaped(std::string& out, std::string_view utf8) {
+char* write_json_escaped(char* dst, std::string_view utf8) {
   static const bool avx512 = detail::json_escape_avx512_supported();
-  if (avx512) {
-    detail::append_json_escaped_avx512(out, utf8);
-  } else {
-    detail::append_json_escaped_portable(out, utf8);
+  return avx512 ? detail::write_json_escaped_avx512(dst, utf8) : detail::write_json_escaped_portable(dst, utf8);
+}
+
+void append_json_escaped(std::string& out, std::string_view utf8) {
+  // In steps, so that the zero-filled room (std::string::resize) stays small
+  // whatever the input's size.
+  constexpr std::size_t kStep = 4096;
+  while (!utf8.empty()) {
+    const std::string_view step = utf8.substr(0, kStep);
+    const std::size_t used = out.size();
+    out.resize(used + json_escaped_room(step.size()));
+    char* const end = write_json_escaped(out.data() + used, step);
+    out.resize(static_cast<std::size_t>(end - out.data()));
+    utf8.remove_prefix(step.size());
   }
 }
 

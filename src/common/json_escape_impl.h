@@ -1,6 +1,6 @@
 #pragma once
-// The variants behind cw::append_json_escaped, exposed so tests can check each
-// against a reference on any CPU. Everything else calls append_json_escaped,
+// The variants behind cw::write_json_escaped, exposed so tests can check each
+// against a reference on any CPU. Everything else calls write_json_escaped,
 // which picks one once per process. All produce the same bytes.
 
 #include <string>
@@ -9,14 +9,14 @@
 namespace cw::detail {
 
 // SSE2 (or scalar off x86): runs everywhere.
-void append_json_escaped_portable(std::string& out, std::string_view utf8);
+char* write_json_escaped_portable(char* dst, std::string_view utf8);
 
-// True when this CPU and OS run append_json_escaped_avx512 (AVX-512 BW, VBMI,
+// True when this CPU and OS run write_json_escaped_avx512 (AVX-512 BW, VBMI,
 // VBMI2 and BMI2). Calling that function when this is false is undefined.
 bool json_escape_avx512_supported();
 
 // AVX-512 VBMI2 + BMI2: 64 input bytes per step; falls back to the portable
 // code only for steps holding a control character without a short form.
-void append_json_escaped_avx512(std::string& out, std::string_view utf8);
+char* write_json_escaped_avx512(char* dst, std::string_view utf8);
 
 }  // namespace cw::detail
