@@ -57,7 +57,7 @@ struct Config {
 
   // Delivery.
   std::string stream_template;  // LOG_STREAM_NAME; "{prefix}_{date}" as the seed
-  int max_in_flight = 2;
+  int max_in_flight = 1;
   std::chrono::milliseconds linger{200};
   std::chrono::milliseconds grace{5000};
   std::chrono::milliseconds backoff_base{200};

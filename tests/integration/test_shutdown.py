@@ -194,7 +194,7 @@ class ShutdownTest(mf.MotoTestCase):
         expected = write_lines(path, group, 0, 60_000, int(time.time() * 1000) - 600_000)
         failing = self.proxy(fp.FaultPlan(burst_seconds=3600, burst_on_first_put=False,
                                           burst_action="unavailable"))
-        proc, errpath = self.start(group, failing.endpoint)
+        proc, errpath = self.start(group, failing.endpoint, extra=["--max-in-flight", "2"])
         size = os.path.getsize(path)
         positions = []
 
@@ -202,7 +202,7 @@ class ShutdownTest(mf.MotoTestCase):
             if proc.poll() is not None:
                 self.fail(f"sidecar exited rc={proc.returncode}")
             positions.append(self._bytes_read(proc.pid))
-            # The senders (MAX_IN_FLIGHT, 2 by default) hold a batch each, and the reader
+            # The senders (two here) hold a batch each, and the reader
             # stopped reading short of the end (only the small 503 answers still come in).
             last = positions[-3:]
             return (len(failing.batches_seen) >= 2 and len(last) == 3 and last[-1] < size
