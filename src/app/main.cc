@@ -12,6 +12,7 @@
 
 #include "app/check.h"
 #include "app/config.h"
+#include "app/gnutls_init.h"
 #include "app/healthcheck.h"
 #include "app/metrics_server.h"
 #include "app/pipeline.h"
@@ -155,6 +156,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  app::restart_without_gnutls_init(argv);
   // glibc gives every thread that allocates an arena of its own; the senders
   // allocate little, so two arenas keep the resident set small.
   ::mallopt(M_ARENA_MAX, 2);

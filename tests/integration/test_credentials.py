@@ -325,13 +325,29 @@ class CredentialsTest(unittest.TestCase):
 
     def test_credential_process(self):
         self.write_lines("process")
-        script = self.file("creds.sh", "#!/bin/sh\ncat <<'EOF'\n" + json.dumps({
-            "Version": 1, "AccessKeyId": self.moto.access_key_id,
-            "SecretAccessKey": self.moto.secret_access_key}) + "\nEOF\n", 0o700)
+        own_env, sidecar_env = self.file("own-env", ""), self.file("sidecar-env", "")
+        # Besides the credentials, the script records its own environment and
+        # its sidecar's (found up the process tree), as the sidecar was started.
+        script = self.file("creds.sh", "#!/bin/sh\n"
+                           f"env > {own_env}\n"
+                           "p=$PPID\n"
+                           "while [ \"$p\" -gt 1 ] && ! grep -q cw-sidecar /proc/$p/cmdline; do\n"
+                           "  p=$(awk '{print $4}' /proc/$p/stat)\n"
+                           "done\n"
+                           f"tr '\\0' '\\n' < /proc/$p/environ > {sidecar_env}\n"
+                           "cat <<'EOF'\n" + json.dumps({
+                               "Version": 1, "AccessKeyId": self.moto.access_key_id,
+                               "SecretAccessKey": self.moto.secret_access_key}) + "\nEOF\n", 0o700)
         config = self.file("config", f"[profile proc]\ncredential_process = {script}\n")
         rc, out, err = self.run_once(self.base_env(AWS_CONFIG_FILE=config, AWS_PROFILE_NAME="proc"))
         self.assert_delivered(rc, out, err, "process")
         self.assertIn("from credential_process " + script + " of profile proc", err)
+        # The sidecar restarted itself with GnuTLS's load-time set-up off
+        # (app/gnutls_init.h), and its children do not inherit the switch.
+        with open(sidecar_env) as f:
+            self.assertIn("GNUTLS_NO_IMPLICIT_INIT=1", f.read().splitlines())
+        with open(own_env) as f:
+            self.assertNotIn("GNUTLS_NO_IMPLICIT_INIT", f.read())
 
     def test_container_endpoint_with_token_file(self):
         self.write_lines("container")
