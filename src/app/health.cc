@@ -10,8 +10,13 @@ HealthVerdict judge_health(std::int64_t failing_since_ms, std::int64_t oldest_un
     return {false, "delivery failing for " + std::to_string((now_ms - failing_since_ms) / 1000) + " s" + limit};
   }
   if (oldest_unacked_ms > 0 && now_ms - oldest_unacked_ms >= limit_ms) {
-    return {false, "oldest unacknowledged batch was read " + std::to_string((now_ms - oldest_unacked_ms) / 1000) +
-                       " s ago" + limit};
+    // The batch was read before its first request failed, so this rule can
+    // trip first; then the failure is still the news.
+    const std::string failing = failing_since_ms > 0 ? "delivery failing for " +
+                                                           std::to_string((now_ms - failing_since_ms) / 1000) + " s, "
+                                                     : "";
+    return {false, failing + "oldest unacknowledged batch was read " +
+                       std::to_string((now_ms - oldest_unacked_ms) / 1000) + " s ago" + limit};
   }
   return {};
 }

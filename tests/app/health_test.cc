@@ -37,6 +37,14 @@ TEST(Health, OldUnacknowledgedBatchIsUnhealthyEvenWithoutFailures) {
   EXPECT_NE(v.reason.find("oldest unacknowledged batch was read 400 s ago"), std::string::npos) << v.reason;
 }
 
+TEST(Health, OldBatchWhileFailingNamesTheFailureFirst) {
+  // The batch is read before its first request fails: this rule trips first.
+  const HealthVerdict v = judge_health(kNow - 299'800, kNow - 300'000, kNow, kLimit);
+  EXPECT_FALSE(v.healthy);
+  EXPECT_EQ(v.reason.find("delivery failing for 299 s, oldest unacknowledged batch was read 300 s ago"), 0U)
+      << v.reason;
+}
+
 TEST(Health, ReadsTheCounters) {
   Counters c;
   EXPECT_TRUE(judge_health(c, kNow, kLimit).healthy);

@@ -244,7 +244,9 @@ class MetricsTest(mf.MotoTestCase):
                 return body if status == code else None
             return check
         reason = mf.wait_until(status_is(503), DEADLINE, interval=0.1, what="/healthz to answer 503")
-        self.assertRegex(reason, r"^delivery failing for \d+ s \(HEALTH_STUCK_AFTER_S=1\)\n$")
+        # Whichever rule trips first (app/health.cc), the failure is named first.
+        self.assertRegex(reason, r"^delivery failing for \d+ s(, oldest unacknowledged batch was read \d+ s ago)? "
+                                 r"\(HEALTH_STUCK_AFTER_S=1\)\n$")
         rc, out = self.healthcheck(metrics_env)
         self.assertEqual(rc, 1, out)
         self.assertIn("unhealthy (HTTP 503): delivery failing", out)
