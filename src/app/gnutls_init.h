@@ -7,9 +7,10 @@
 // takes it out of the environment, so that child processes (a profile's
 // credential_process) see the environment the sidecar was given.
 //
-// Call first thing in main, before any thread exists. Does nothing when the
-// operator set GNUTLS_NO_IMPLICIT_INIT (theirs to keep), and carries on as
-// started if the executable cannot be run again (no /proc).
+// Call first thing in main, before any thread exists. Does nothing for the
+// short-lived commands (--help, --version, --healthcheck, --check) or when
+// the operator set GNUTLS_NO_IMPLICIT_INIT (theirs to keep), and carries on
+// as started if the executable cannot be run again (no /proc).
 
 namespace cw::app {
 
