@@ -124,13 +124,6 @@ bool same_name(std::string_view a, std::string_view b) {
   return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
 }
 
-bool is_excluded(std::string_view name, const FieldRules& rules) {
-  for (const std::string& excluded : rules.excluded_fields) {
-    if (same_name(name, excluded)) return true;
-  }
-  return false;
-}
-
 // Appends the fields [start, end) to the object being written at `out`.
 char* copy_run(const char* out, char* w, const char* start, const char* end) {
   if (start == nullptr) return w;
@@ -140,6 +133,13 @@ char* copy_run(const char* out, char* w, const char* start, const char* end) {
 }
 
 }  // namespace
+
+bool is_excluded(std::string_view name, const FieldRules& rules) {
+  for (const std::string& excluded : rules.excluded_fields) {
+    if (same_name(name, excluded)) return true;
+  }
+  return false;
+}
 
 bool rewrite_compact_object(std::string_view line, const FieldRules& rules, char* out,
                             CompactObject* result) {

@@ -20,6 +20,9 @@ struct FieldRules {
   std::span<const std::string> excluded_fields;
 };
 
+// Whether the field named `name` (unescaped) is left out of messages.
+bool is_excluded(std::string_view name, const FieldRules& rules);
+
 struct CompactObject {
   std::size_t message_size = 0;  // of the object without the excluded fields
   // The timestamp field's value as written ("..." without escapes, a number, or

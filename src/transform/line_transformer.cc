@@ -147,7 +147,6 @@ struct LineTransformer::Impl {
   std::optional<std::int64_t> timestamp_of(od::value& value, std::string_view text);
   // `text` is a JSON value as written; a string must have no escapes.
   std::optional<std::int64_t> timestamp_of(std::string_view text);
-  bool is_excluded(std::string_view name) const;
 
   Options options;
   FieldRules rules{options.timestamp_field, options.exclude_fields};
@@ -156,13 +155,6 @@ struct LineTransformer::Impl {
   GrowOnlyBuffer output;  // the rewritten object
   Iso8601Parser iso8601;
 };
-
-bool LineTransformer::Impl::is_excluded(std::string_view name) const {
-  for (const std::string& excluded : options.exclude_fields) {
-    if (name == excluded) return true;
-  }
-  return false;
-}
 
 std::optional<std::int64_t> LineTransformer::Impl::timestamp_of(od::value& value,
                                                                  std::string_view text) {
@@ -214,7 +206,7 @@ bool LineTransformer::Impl::rewrite_object(const char* json, std::size_t size,
     if (may_have_escapes && key->find('\\') != std::string_view::npos) {
       name_known = field.unescaped_key().get(name) == simdjson::SUCCESS;
     }
-    const bool keep = !name_known || !is_excluded(name);
+    const bool keep = !name_known || !is_excluded(name, rules);
     const bool is_timestamp = name_known && name == options.timestamp_field;
 
     const bool is_container = token.front() == '{' || token.front() == '[';

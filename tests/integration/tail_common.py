@@ -14,7 +14,6 @@ import signal
 import subprocess
 import tempfile
 import time
-import unittest
 import urllib.request
 
 import moto_fixture as mf
@@ -94,19 +93,9 @@ def scrape_metrics(address):
     return out
 
 
-class TailTestCase(unittest.TestCase):
-    """One moto for the class; per test a temp folder with logs/ and state/."""
-
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
+class TailTestCase(mf.MotoTestCase):
+    """One moto for the class; per test a temp folder with logs/ and state/,
+    kept for inspection when the test fails."""
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cw-it-tail-")

@@ -17,10 +17,8 @@ import http.server
 import json
 import os
 import re
-import shutil
 import socket
 import stat
-import tempfile
 import threading
 import time
 import unittest
@@ -168,13 +166,10 @@ class ExpiryProxy(_Server):
         super().__init__(Handler)
 
 
-class CredentialsTest(unittest.TestCase):
+class CredentialsTest(mf.MotoTestCase):
     @classmethod
     def setUpClass(cls):
-        if not os.access(mf.sidecar_path(), os.X_OK):
-            raise AssertionError(f"cw-sidecar not built: {mf.sidecar_path()}")
-        cls.moto = mf.MotoServer().start()
-        cls.client = cls.moto.logs_client()
+        super().setUpClass()
         # Three unauthenticated IAM calls (moto's reset-auth allowance): a role
         # for logs:* that anyone may assume, and sts:AssumeRole for the user.
         cls.reset_auth(6)
@@ -204,10 +199,6 @@ class CredentialsTest(unittest.TestCase):
         cls.secrets = [cls.moto.secret_access_key, key["SecretAccessKey"], CONTAINER_AUTH, WEB_TOKEN]
 
     @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
-    @classmethod
     def reset_auth(cls, allowance):
         """The next `allowance` calls to moto skip authentication (0: none do)."""
         # A raw body: with a form content type the server would parse it away.
@@ -217,9 +208,7 @@ class CredentialsTest(unittest.TestCase):
             assert resp.status == 200
 
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="cw-it-cred-")
-        self.logdir = os.path.join(self.tmp, "logs")
-        os.mkdir(self.logdir)
+        self.make_temp_dirs("cw-it-cred-")
         self.servers, self.procs = [], []
         self.group = "it-cred-" + self.id().rsplit(".", 1)[-1].replace("_", "-")
 
@@ -230,7 +219,6 @@ class CredentialsTest(unittest.TestCase):
                 p.wait(timeout=10)
         for s in self.servers:
             s.stop()
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- helpers -------------------------------------------------------------
     def file(self, name, text, mode=0o600):

@@ -6,11 +6,9 @@ endpoint is unreachable or hangs. A second signal exits at once, checkpoints int
 Timings are printed to stderr; margins are x3 for sanitizer builds."""
 
 import os
-import shutil
 import signal
 import socket
 import sys
-import tempfile
 import time
 import unittest
 
@@ -32,10 +30,7 @@ def report(text):
 
 class ShutdownTest(mf.MotoTestCase):
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="cw-it-shutdown-")
-        self.logdir = os.path.join(self.tmp, "logs")
-        self.state = os.path.join(self.tmp, "state")
-        os.mkdir(self.logdir)
+        self.make_temp_dirs("cw-it-shutdown-")
         self.procs = []
         self.proxies = []
         self.sockets = []
@@ -50,7 +45,6 @@ class ShutdownTest(mf.MotoTestCase):
             px.stop()
         for s in self.sockets:
             s.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- helpers ---------------------------------------------------------------
     def start(self, group, endpoint, extra=()):
