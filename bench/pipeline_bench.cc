@@ -2,7 +2,9 @@
 // cost is known against its limit. Run: build/release/bench/pipeline_bench
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
@@ -13,8 +15,21 @@
 
 namespace {
 
+// CW_BENCH_LINES=<file> measures on the end-to-end benchmark's generated lines
+// (bench/generate.py) instead of the built-in sample; the first 4 MB are used.
+std::string load_sample() {
+  const char* path = std::getenv("CW_BENCH_LINES");
+  if (path == nullptr || *path == '\0') return cw::bench::make_sample_lines(20000);
+  std::ifstream in(path, std::ios::binary);
+  std::string text(4 << 20, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  text.resize(text.rfind('\n') + 1);  // whole lines only
+  return text;
+}
+
 const std::string& sample() {
-  static const std::string lines = cw::bench::make_sample_lines(20000);
+  static const std::string lines = load_sample();
   return lines;
 }
 
