@@ -134,6 +134,13 @@ char* copy_run(const char* out, char* w, const char* start, const char* end) {
 
 }  // namespace
 
+FieldRules::FieldRules(std::string_view timestamp, std::span<const std::string> excluded)
+    : timestamp_field(timestamp), excluded_fields(excluded) {
+  const auto note = [this](std::size_t size) { special_lengths |= size < 64 ? std::uint64_t{1} << size : 0; };
+  note(timestamp.size());
+  for (const std::string& name : excluded) note(name.size());
+}
+
 bool is_excluded(std::string_view name, const FieldRules& rules) {
   for (const std::string& excluded : rules.excluded_fields) {
     if (same_name(name, excluded)) return true;
@@ -164,11 +171,12 @@ bool rewrite_compact_object(std::string_view line, const FieldRules& rules, char
       const bool is_string = in.at('"');
       if (!(is_string ? in.string(&value_escaped) : in.value(1))) return false;
       const char* const field_end = in.position();
-      if (same_name(name, rules.timestamp_field)) {
+      const bool special = rules.may_be_special(name);
+      if (special && same_name(name, rules.timestamp_field)) {
         if (value_escaped) return false;
         result->timestamp_token = std::string_view(value_start, static_cast<std::size_t>(field_end - value_start));
       }
-      if (is_excluded(name, rules)) {
+      if (special && is_excluded(name, rules)) {
         w = copy_run(out, w, run_start, run_end);
         run_start = nullptr;
       } else {

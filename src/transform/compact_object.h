@@ -9,6 +9,7 @@
 // line it accepts, the result is byte for byte what the general path gives.
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,8 +17,17 @@
 namespace cw::transform {
 
 struct FieldRules {
+  FieldRules(std::string_view timestamp, std::span<const std::string> excluded);
+
+  // Whether a field named `name` can be the timestamp or an excluded field:
+  // most names differ from all of them in length, which settles it at once.
+  bool may_be_special(std::string_view name) const {
+    return name.size() >= 64 || ((special_lengths >> name.size()) & 1) != 0;
+  }
+
   std::string_view timestamp_field;
   std::span<const std::string> excluded_fields;
+  std::uint64_t special_lengths = 0;  // bit n: one of them has n bytes (any from 64 up: all)
 };
 
 // Whether the field named `name` (unescaped) is left out of messages.

@@ -102,6 +102,25 @@ TEST_F(CompactObjectTest, CompactLinesTakeTheFastPathAndKeepTheirText) {
             R"({"msg":"tab\tquote\"slash\\ unicode \u00e9 \ud83d\ude00","list":[1,-2.5e-3,true,false,null,[],{}],"n":0})");
 }
 
+TEST_F(CompactObjectTest, NamesOfEveryLengthAreMatched) {
+  // FieldRules settles most names by length alone; names of the same length as
+  // a rule's, empty names and names of 64 bytes and more must still be compared.
+  const std::string long_name(70, 'x');
+  Options options;
+  options.timestamp_field = "ts";
+  options.exclude_fields = {"logger", long_name, ""};
+  LineTransformer fast(options);
+  options.compact_fast_path = false;
+  LineTransformer general(options);
+  const std::string line = R"({"ts":1714564800123,"status":1,"logger":"l","":2,")" + long_name + R"(":3,")" +
+                           std::string(70, 'y') + R"(":4,"tx":5})";
+  const Event fast_event = fast.transform(line, kReadTime);
+  const std::string expected = R"({"ts":1714564800123,"status":1,")" + std::string(70, 'y') + R"(":4,"tx":5})";
+  EXPECT_EQ(fast_event.timestamp_ms, 1714564800123);
+  EXPECT_EQ(fast_event.message, expected);
+  EXPECT_EQ(general.transform(line, kReadTime).message, expected);
+}
+
 TEST_F(CompactObjectTest, SameEventsForRandomMutations) {
   std::mt19937 random(20261126);
   int accepted = 0;
