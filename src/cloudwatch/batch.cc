@@ -46,7 +46,7 @@ void Batch::add(std::int64_t timestamp_ms, std::string_view message) {
   if (!events_.empty()) *w++ = ',';
   const auto offset = static_cast<std::uint32_t>(events_text_.size() + (events_.empty() ? 0 : 1));
   w = std::copy(kOpen.begin(), kOpen.end(), w);
-  w = std::to_chars(w, w + 20, timestamp_ms).ptr;
+  w = write_timestamp(w, timestamp_ms);
   w = std::copy(kMessage.begin(), kMessage.end(), w);
   w = write_json_escaped(w, message);
   w = std::copy(kClose.begin(), kClose.end(), w);
@@ -54,6 +54,23 @@ void Batch::add(std::int64_t timestamp_ms, std::string_view message) {
   events_.push_back(Entry{timestamp_ms, offset, static_cast<std::uint32_t>(events_text_.size() - offset),
                           static_cast<std::uint32_t>(message.size())});
   payload_bytes_ += message.size() + limits_.per_event_overhead;
+}
+
+char* Batch::write_timestamp(char* out, std::int64_t timestamp_ms) {
+  if (timestamp_ms < 1000) return std::to_chars(out, out + 20, timestamp_ms).ptr;
+  const std::int64_t second = timestamp_ms / 1000;
+  if (second != second_) {
+    second_ = second;
+    second_digits_size_ =
+        static_cast<std::size_t>(std::to_chars(second_digits_, second_digits_ + sizeof second_digits_, second).ptr -
+                                 second_digits_);
+  }
+  out = std::copy_n(second_digits_, second_digits_size_, out);
+  const auto millis = static_cast<int>(timestamp_ms % 1000);
+  *out++ = static_cast<char>('0' + millis / 100);
+  *out++ = static_cast<char>('0' + millis / 10 % 10);
+  *out++ = static_cast<char>('0' + millis % 10);
+  return out;
 }
 
 void Batch::advance_source(std::uint64_t file_id, std::uint64_t end_offset) {

@@ -71,6 +71,9 @@ class Batch {
     std::uint32_t message_bytes;  // unescaped, as CloudWatch counts
   };
   void sort_if_needed();
+  // Writes timestamp_ms in decimal. Events of one second share all digits but
+  // the last three, which are copied rather than converted again.
+  char* write_timestamp(char* out, std::int64_t timestamp_ms);
 
   Limits limits_;
   std::vector<Entry> events_;
@@ -83,6 +86,9 @@ class Batch {
   std::int64_t min_ts_ = 0;
   std::int64_t max_ts_ = 0;
   bool sorted_ = true;
+  std::int64_t second_ = -1;   // whose decimal digits second_digits_ holds
+  char second_digits_[20];
+  std::size_t second_digits_size_ = 0;
 };
 
 }  // namespace cw::cloudwatch

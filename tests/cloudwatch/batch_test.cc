@@ -211,6 +211,21 @@ TEST_F(BatchTest, NegativeAndLargeTimestampsAreWrittenExactly) {
   EXPECT_NE(body.find("\"timestamp\":9223372036854775807,"), std::string::npos) << body;
 }
 
+TEST_F(BatchTest, TimestampsOfTheSameAndNextSecondsAreWrittenExactly) {
+  // Digits of a second are reused for its events; each must still be exact.
+  const std::int64_t stamps[] = {1'714'564'800'000, 1'714'564'800'007, 1'714'564'800'050, 1'714'564'800'999,
+                                 1'714'564'801'000, 999, 1'000, 1'714'564'801'120, 9'999'999'999'999, 10'000'000'000'000};
+  Limits wide;
+  wide.max_span_ms = INT64_MAX;
+  Batch any(wide);
+  for (const std::int64_t stamp : stamps) any.add(stamp, "m");
+  ASSERT_EQ(any.event_count(), std::size(stamps));
+  for (std::size_t i = 0; i < any.event_count(); ++i) {
+    const std::int64_t stamp = any.timestamp_at(i);
+    EXPECT_EQ(any.event_json(i), R"({"timestamp":)" + std::to_string(stamp) + R"(,"message":"m"})");
+  }
+}
+
 // ---- sources and clear --------------------------------------------------------
 
 TEST_F(BatchTest, AdvanceSourceKeepsTheHighestOffsetPerFile) {
