@@ -9,6 +9,7 @@ namespace cw::cloudwatch {
 namespace {
 
 constexpr std::string_view kSuffix = "]}";
+constexpr std::string_view kComma = ",";
 
 }  // namespace
 
@@ -96,21 +97,40 @@ void Batch::sort_if_needed() {
   if (sorted_) return;
   std::stable_sort(events_.begin(), events_.end(),
                    [](const Entry& a, const Entry& b) { return a.timestamp_ms < b.timestamp_ms; });
-  scratch_.clear();
-  scratch_.reserve(events_text_.size());
-  for (Entry& e : events_) {
-    if (!scratch_.empty()) scratch_.push_back(',');
-    const auto offset = static_cast<std::uint32_t>(scratch_.size());
-    scratch_.append(events_text_.view().substr(e.offset, e.length));
-    e.offset = offset;
-  }
-  events_text_.swap(scratch_);
   sorted_ = true;
+  text_in_order_ = false;
 }
 
-std::array<std::string_view, 3> Batch::body_parts() {
+const std::vector<std::string_view>& Batch::body_parts() {
   sort_if_needed();
-  return {prefix_, events_text_.view(), kSuffix};
+  parts_.clear();
+  parts_.push_back(prefix_);
+  if (text_in_order_) {
+    parts_.push_back(events_text_.view());
+  } else {
+    // Each event with the comma before it, where there is one to send; events
+    // that follow each other in the text too are joined into one piece.
+    const char* const text = events_text_.view().data();
+    for (std::size_t i = 0; i < events_.size(); ++i) {
+      const Entry& e = events_[i];
+      std::string_view piece(text + e.offset, e.length);
+      if (i > 0) {
+        if (e.offset > 0) {
+          piece = std::string_view(piece.data() - 1, piece.size() + 1);  // its own leading comma
+        } else {
+          parts_.push_back(kComma);  // the first event added has none
+        }
+      }
+      std::string_view& last = parts_.back();
+      if (i > 0 && last.data() + last.size() == piece.data()) {
+        last = std::string_view(last.data(), last.size() + piece.size());
+      } else {
+        parts_.push_back(piece);
+      }
+    }
+  }
+  parts_.push_back(kSuffix);
+  return parts_;
 }
 
 std::size_t Batch::body_size() { return prefix_.size() + events_text_.size() + kSuffix.size(); }
@@ -159,6 +179,7 @@ void Batch::clear() {
   payload_bytes_ = 0;
   min_ts_ = max_ts_ = 0;
   sorted_ = true;
+  text_in_order_ = true;
 }
 
 }  // namespace cw::cloudwatch

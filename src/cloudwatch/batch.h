@@ -4,12 +4,12 @@
 //
 // fits() enforces every limit of the request (bytes with the per-event
 // overhead, event count, 24-hour span). Events are serialised as they are
-// added, straight into the request's own text, so the body is three pieces
+// added, straight into the request's own text, so the body is a few pieces
 // (names, events, closing) that are hashed and sent without another copy.
-// body_parts() orders the events by timestamp first when they came out of
-// order, so a batch is always a valid request.
+// Events that came out of order are put in timestamp order by the pieces
+// alone: the text is never copied to sort it, so a batch of lines from
+// several files costs no more memory than one of lines from one file.
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -46,10 +46,11 @@ class Batch {
   void set_destination(std::string_view group, std::string_view stream);
   const std::string& stream() const { return stream_; }
 
-  // The request body as {names, events, closing}; views stay valid until the
-  // batch changes. Events come in chronological order, equal timestamps in the
-  // order they were added.
-  std::array<std::string_view, 3> body_parts();
+  // The request body as consecutive pieces; views stay valid until the batch
+  // changes. Events come in chronological order, equal timestamps in the
+  // order they were added: three pieces when they were added in that order,
+  // one more for each place where the order jumps within the text otherwise.
+  const std::vector<std::string_view>& body_parts();
   std::size_t body_size();
   // The body in one string (tests, benchmarks).
   void write_body(std::string& out, std::string_view group, std::string_view stream);
@@ -77,15 +78,16 @@ class Batch {
 
   Limits limits_;
   std::vector<Entry> events_;
-  ByteBuffer events_text_;  // "{...},{...}" — the middle piece of the body
-  ByteBuffer scratch_;      // reordering buffer, kept to avoid reallocating
+  ByteBuffer events_text_;  // "{...},{...}" in the order events were added
+  std::vector<std::string_view> parts_;  // body_parts(), capacity kept
   std::string prefix_;       // {"logGroupName":..,"logStreamName":..,"logEvents":[
   std::string stream_;
   std::vector<SourcePosition> sources_;
   std::size_t payload_bytes_ = 0;
   std::int64_t min_ts_ = 0;
   std::int64_t max_ts_ = 0;
-  bool sorted_ = true;
+  bool sorted_ = true;         // events_ in timestamp order
+  bool text_in_order_ = true;  // events_text_ holds the events in events_'s order
   std::int64_t second_ = -1;   // whose decimal digits second_digits_ holds
   char second_digits_[20];
   std::size_t second_digits_size_ = 0;

@@ -77,7 +77,7 @@ bool Delivery::deliver_in_halves(Batch& batch) {
 }
 
 Delivery::PutResult Delivery::put(Batch& batch) {
-  const auto parts = batch.body_parts();
+  const auto& parts = batch.body_parts();
   for (int attempt = 0;; ++attempt) {
     if (attempt > 0) ctx_.counters.retries.fetch_add(1, std::memory_order_relaxed);
     if (!ctx_.governor.acquire()) return PutResult::kInterrupted;

@@ -181,6 +181,49 @@ TEST_F(BatchTest, BodyIsSortedAgainAfterLaterAdds) {
   EXPECT_EQ(check.events[2].message, "five");
 }
 
+TEST_F(BatchTest, InterleavedRunsAreSortedByPiecesOfTheTextNotByACopy) {
+  // Two files read in turns: each run in order, the second earlier than the first.
+  for (int i = 0; i < 3; ++i) batch_.add(kT0 + 10 + i, "a" + std::to_string(i));
+  for (int i = 0; i < 3; ++i) batch_.add(kT0 + i, "b" + std::to_string(i));
+  batch_.set_destination("g", "s");
+  const std::size_t size = batch_.body_size();
+  const auto& parts = batch_.body_parts();
+  // names, the b run, the comma the first event added lacks, the a run, closing.
+  ASSERT_EQ(parts.size(), 5u);
+  std::string body;
+  for (std::string_view part : parts) body.append(part);
+  EXPECT_EQ(body.size(), size);
+  const PutCheck check = check_put_log_events(body);
+  ASSERT_TRUE(check.ok()) << check.summary();
+  std::vector<std::string> order;
+  for (const auto& e : check.events) order.push_back(e.message);
+  EXPECT_EQ(order, (std::vector<std::string>{"b0", "b1", "b2", "a0", "a1", "a2"}));
+  for (std::size_t i = 0; i < batch_.event_count(); ++i) {
+    EXPECT_EQ(batch_.event_json(i), R"({"timestamp":)" + std::to_string(batch_.timestamp_at(i)) + R"(,"message":")" +
+                                        order[i] + R"("})");
+  }
+}
+
+TEST_F(BatchTest, ShuffledEventsMakeAValidBodyOfTheirOwnText) {
+  std::vector<int> stamps(500);
+  for (std::size_t i = 0; i < stamps.size(); ++i) stamps[i] = static_cast<int>((i * 7919) % stamps.size());
+  for (const int stamp : stamps) batch_.add(kT0 + stamp, "m" + std::to_string(stamp));
+  Batch half{Limits{}};
+  batch_.copy_events_to(100, 200, half);
+  const PutCheck check = body_of(batch_);
+  ASSERT_TRUE(check.ok()) << check.summary();
+  ASSERT_EQ(check.events.size(), stamps.size());
+  for (std::size_t i = 0; i < check.events.size(); ++i) {
+    EXPECT_EQ(check.events[i].timestamp_ms, kT0 + static_cast<std::int64_t>(i));
+    EXPECT_EQ(check.events[i].message, "m" + std::to_string(i));
+  }
+  const PutCheck half_check = body_of(half);
+  ASSERT_TRUE(half_check.ok()) << half_check.summary();
+  ASSERT_EQ(half_check.events.size(), 100u);
+  EXPECT_EQ(half_check.events.front().message, "m100");
+  EXPECT_EQ(half_check.events.back().message, "m199");
+}
+
 TEST_F(BatchTest, BodyEscapesQuotesBackslashesAndControlCharactersOnly) {
   const std::string message = "say \"hi\" C:\\dir\n\ttab\r\x01\x1f\b\f caf\u00e9 \u20ac \U0001F600 \u2028 \x7f";
   batch_.add(kT0, message);
