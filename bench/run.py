@@ -49,6 +49,9 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1MB,100MB", help="input sizes, e.g. 1MB,100MB,1GB (lines of ~222 bytes)")
     p.add_argument("--lines", help="line counts instead of sizes, e.g. 5000,500000")
+    p.add_argument("--files", type=int, default=1,
+                   help="the backlog is this many files of each size, read in turns: their lines meet in "
+                        "batches out of timestamp order")
     p.add_argument("--transport", choices=["http", "https", "both"], default="http",
                    help="https: the sink serves TLS with a self-signed certificate (AWS_CA_BUNDLE)")
     p.add_argument("--sidecar", default=os.path.join(REPO, "build/release/src/app/cw-sidecar"))
@@ -135,12 +138,13 @@ def main(argv=None):
             sink = Sink(args.sink, tls=tls_files)
             try:
                 for lines in counts:
-                    source = generate.cached_file(lines, args.seed, args.cache_dir)
-                    timeout = 60 + args.timeout_per_mb * os.path.getsize(source) / 1e6
+                    sources = [generate.cached_file(lines, args.seed + k, args.cache_dir) for k in range(args.files)]
+                    total = lines * args.files
+                    timeout = 60 + args.timeout_per_mb * sum(os.path.getsize(f) for f in sources) / 1e6
                     for s in ships:  # interleaved per size, so a noisy moment hits every shipper alike
                         run_number += 1
-                        print(f"backlog: {s.name} {transport} {lines:,} lines ...", flush=True)
-                        r = backlog.run(s, sink, source, lines, timeout, f"{run_number}", ca_file=ca_file)
+                        print(f"backlog: {s.name} {transport} {total:,} lines in {args.files} file(s) ...", flush=True)
+                        r = backlog.run(s, sink, sources, total, timeout, f"{run_number}", ca_file=ca_file)
                         r["transport"] = transport
                         results["backlog"].append(r)
                         print(f"  wall {r['wall_s']:.2f} s, CPU {r['cpu_s']:.2f} s ({r['us_per_line']:.2f} us/line), "

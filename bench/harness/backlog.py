@@ -1,5 +1,5 @@
-"""The backlog run: one file of N lines already written, shipped until the sink has
-acknowledged every line, then SIGTERM. The main measurement."""
+"""The backlog run: one file of N lines (or several) already written, shipped until the
+sink has acknowledged every line, then SIGTERM. The main measurement."""
 
 import math
 import os
@@ -14,24 +14,26 @@ MIB = 1048576
 POLL_S = 0.05
 
 
-def prepare_log_dir(work, source_file):
-    """A folder holding only the input, as a hard link: no copy of a 1 GB file, and the
-    shipper sees a regular file."""
+def prepare_log_dir(work, source_files):
+    """A folder holding only the inputs, as hard links: no copy of a 1 GB file, and the
+    shipper sees regular files."""
     log_dir = os.path.join(work, "logs")
     os.makedirs(log_dir)
-    target = os.path.join(log_dir, "app.log")
-    try:
-        os.link(source_file, target)
-    except OSError:
-        shutil.copyfile(source_file, target)
+    for k, source_file in enumerate(source_files):
+        target = os.path.join(log_dir, "app.log" if k == 0 else f"app-{k + 1}.log")
+        try:
+            os.link(source_file, target)
+        except OSError:
+            shutil.copyfile(source_file, target)
     return log_dir
 
 
-def run(shipper, sink, source_file, lines, timeout_s, run_id, ca_file=None, keep_work=False):
+def run(shipper, sink, source_files, lines, timeout_s, run_id, ca_file=None, keep_work=False):
+    """`lines`: the total over `source_files`."""
     work = tempfile.mkdtemp(prefix="cw-bench-run-")
     try:
         ctx = {
-            "log_dir": prepare_log_dir(work, source_file), "state_dir": os.path.join(work, "state"),
+            "log_dir": prepare_log_dir(work, source_files), "state_dir": os.path.join(work, "state"),
             "endpoint": sink.endpoint, "port": sink.port, "scheme": sink.scheme,
             "log_group": f"bench-{run_id}", "log_stream": f"run{run_id}", "ca_file": ca_file or "",
         }
@@ -70,21 +72,21 @@ def run(shipper, sink, source_file, lines, timeout_s, run_id, ca_file=None, keep
             with open(os.path.join(work, "shipper.out"), "rb") as f:
                 tail = f.read()[-2000:].decode("utf-8", "replace")
             print(f"  {shipper.name}: {outcome}; last violation: {stats['last_violation']}\n  output tail:\n{tail}")
-        return summarise(shipper.name, source_file, lines, started_ns, usage, peak_kib, stats, sink_cpu, outcome)
+        return summarise(shipper.name, source_files, lines, started_ns, usage, peak_kib, stats, sink_cpu, outcome)
     finally:
         if not keep_work:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def summarise(name, source_file, lines, started_ns, usage, peak_kib, stats, sink_cpu, outcome):
-    size = os.path.getsize(source_file)
+def summarise(name, source_files, lines, started_ns, usage, peak_kib, stats, sink_cpu, outcome):
+    size = sum(os.path.getsize(f) for f in source_files)
     cpu = usage.ru_utime + usage.ru_stime
     wall = max((stats["last_put_unix_ns"] - started_ns) / 1e9, 1e-9) if stats["last_put_unix_ns"] else float("nan")
     puts = stats["puts_accepted"]
     # The fewest requests the limits allow: by bytes (1 MiB with 26 per event) or by count (10,000).
     min_puts = max(math.ceil(stats["batch_bytes"] / MIB), math.ceil(stats["events"] / 10000), 1)
     return {
-        "shipper": name, "input_bytes": size, "lines": lines, "events": stats["events"], "outcome": outcome,
+        "shipper": name, "input_bytes": size, "files": len(source_files), "lines": lines, "events": stats["events"], "outcome": outcome,
         "wall_s": wall, "cpu_s": cpu, "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
         "us_per_line": cpu / lines * 1e6, "mb_per_cpu_s": size / 1e6 / cpu if cpu else float("inf"),
         "peak_rss_mib": peak_kib / 1024, "requests": puts,

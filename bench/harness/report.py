@@ -15,6 +15,13 @@ def human_size(n):
     return f"{n} B"
 
 
+def input_label(r):
+    files = r.get("files", 1)
+    if files == 1:
+        return human_size(r["input_bytes"])
+    return f"{files} × {human_size(r['input_bytes'] // files)}"
+
+
 def backlog_table(results, baseline):
     head = ("| shipper | TLS | input | lines | wall s | CPU s | µs CPU/line | MB/CPU-s | peak RSS MiB | requests "
             "| fill of 1 MiB | requests/min | events/s | sink CPU s | CPU × base | RSS × base | outcome |")
@@ -25,7 +32,7 @@ def backlog_table(results, baseline):
         ratio_cpu = f"{r['cpu_s'] / b['cpu_s']:.2f}" if b and b["cpu_s"] else "-"
         ratio_rss = f"{r['peak_rss_mib'] / b['peak_rss_mib']:.2f}" if b and b["peak_rss_mib"] else "-"
         rows.append(
-            f"| {r['shipper']} | {'yes' if r['transport'] == 'https' else 'no'} | {human_size(r['input_bytes'])} "
+            f"| {r['shipper']} | {'yes' if r['transport'] == 'https' else 'no'} | {input_label(r)} "
             f"| {r['lines']:,} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['us_per_line']:.2f} | {r['mb_per_cpu_s']:.0f} "
             f"| {r['peak_rss_mib']:.1f} | {r['requests']:,} | {r['mean_fill'] * 100:.1f}% | {r['requests_vs_min']:.3f} "
             f"| {r['events_per_s']:,.0f} | {r['sink_cpu_s']:.2f} | {ratio_cpu} | {ratio_rss} | {r['outcome']} |")
