@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
 
 #include "aws/crypto.h"
 #include "aws/sigv4.h"
@@ -24,7 +25,9 @@ std::string load_sample() {
   std::string text(4 << 20, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
-  text.resize(text.rfind('\n') + 1);  // whole lines only
+  const std::size_t last_newline = text.rfind('\n');
+  if (last_newline == std::string::npos) throw std::runtime_error(std::string("CW_BENCH_LINES: no lines in ") + path);
+  text.resize(last_newline + 1);  // whole lines only
   return text;
 }
 

@@ -86,7 +86,8 @@ def summarise(name, source_files, lines, started_ns, usage, peak_kib, stats, sin
     # The fewest requests the limits allow: by bytes (1 MiB with 26 per event) or by count (10,000).
     min_puts = max(math.ceil(stats["batch_bytes"] / MIB), math.ceil(stats["events"] / 10000), 1)
     return {
-        "shipper": name, "input_bytes": size, "files": len(source_files), "lines": lines, "events": stats["events"], "outcome": outcome,
+        "shipper": name, "input_bytes": size, "files": len(source_files), "lines": lines, "events": stats["events"],
+        "outcome": outcome,
         "wall_s": wall, "cpu_s": cpu, "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
         "us_per_line": cpu / lines * 1e6, "mb_per_cpu_s": size / 1e6 / cpu if cpu else float("inf"),
         "peak_rss_mib": peak_kib / 1024, "requests": puts,
