@@ -108,6 +108,9 @@ bool Pipeline::read_round() {
       owner_add(p_.counters.bytes_read, line->end_offset - line_from);
       batch_->advance_source(file.id(), line->end_offset);
     }
+    // Its turn is over with more to read: the next file's turn needs a buffer,
+    // and one at a time is enough.
+    if (files.size() > 1 && file.read_offset() >= turn_end) file.release_buffer();
   }
   return progressed;
 }

@@ -16,6 +16,9 @@ namespace {
 // released comes from the heap without a system call.
 constexpr std::size_t kReadChunk = 64 * 1024;
 
+// Unfinished last lines up to this size are read again rather than kept.
+constexpr std::size_t kReadAgainBytes = 4096;
+
 // Where to cut `text` at most `limit` bytes in, without splitting a UTF-8
 // character (a cut before a continuation byte moves back to its lead byte).
 std::size_t utf8_cut(const char* text, std::size_t limit) {
@@ -148,8 +151,17 @@ std::optional<Line> TailedFile::next_line(bool flush_partial) {
     partial_since_ = now;
   }
   const bool quiet = flush_partial_after_.count() > 0 && now - partial_since_ >= flush_partial_after_;
-  if (!flush_partial && !quiet) return std::nullopt;
-  return take(pending, pending);
+  if (flush_partial || quiet) return take(pending, pending);
+  // A short unfinished line is cheaper to read again than to keep a buffer
+  // for: a file that stops mid-line (a crashed writer) holds no memory.
+  if (pending <= kReadAgainBytes) release_buffer();
+  return std::nullopt;
+}
+
+void TailedFile::release_buffer() {
+  file_offset_ += begin_;
+  begin_ = end_ = 0;
+  buffer_ = std::vector<char>();
 }
 
 Line TailedFile::take(std::size_t length, std::size_t consumed) {

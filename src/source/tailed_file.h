@@ -7,8 +7,8 @@
 // A line longer than max_line_bytes comes out in parts, so one huge line can
 // neither stall the file nor grow memory without bound. The file stays open by
 // descriptor, so a rotated or deleted file is still read to its end. The read
-// buffer is released whenever the file is read to its end, so quiet files cost
-// no memory.
+// buffer is released whenever the file is read to its end (up to a short
+// unfinished line, read again next time), so quiet files cost no memory.
 
 #include <chrono>
 #include <cstdint>
@@ -46,6 +46,13 @@ class TailedFile {
   void seek(std::uint64_t offset);
 
   std::optional<Line> next_line(bool flush_partial = false);
+
+  // Gives the read buffer back, forgetting bytes read ahead of the next line:
+  // they are read again on the next call. Between turns of a sidecar behind on
+  // many files, so that it holds one buffer at a time, not one per file.
+  void release_buffer();
+  // Bytes of memory the read buffer holds (0 for a file read to its end).
+  std::size_t buffer_capacity() const { return buffer_.capacity(); }
 
   // Whether the file was truncated or rewritten in place (copytruncate): it is
   // shorter than what was read, or no longer starts with the bytes it started

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -60,6 +62,33 @@ TEST_F(TailedFileTest, APartialLineWaitsThenCompletes) {
   EXPECT_TRUE(drain(file).empty());
   append_file(path_, " line\nnext\n");
   EXPECT_EQ(drain(file), (std::vector<Read>{{"partial line", 19, false}, {"next", 24, false}}));
+}
+
+TEST_F(TailedFileTest, AShortUnfinishedLineHoldsNoBufferALongOneDoes) {
+  write_file(path_, "first\npart");
+  TailedFile file(1, path_, 100000);
+  EXPECT_EQ(drain(file), (std::vector<Read>{{"first", 6, false}}));
+  EXPECT_EQ(file.buffer_capacity(), 0u);  // "part" is read again next time
+  EXPECT_EQ(file.read_offset(), 6u);
+  append_file(path_, "ial\n" + std::string(5000, 'x'));
+  EXPECT_EQ(drain(file), (std::vector<Read>{{"partial", 14, false}}));
+  EXPECT_GT(file.buffer_capacity(), 0u);  // 5,000 bytes are kept, not read again
+  append_file(path_, "\n");
+  EXPECT_EQ(drain(file), (std::vector<Read>{{std::string(5000, 'x'), 5015, false}}));
+  EXPECT_EQ(file.buffer_capacity(), 0u);
+}
+
+TEST_F(TailedFileTest, AnUnfinishedLineReadAgainStillGoesOutWhenQuiet) {
+  // Reading the short line again must not restart its quiet time.
+  write_file(path_, "done\nunfinished");
+  TailedFile file(1, path_, 1000, std::chrono::milliseconds(20));
+  EXPECT_EQ(drain(file), (std::vector<Read>{{"done", 5, false}}));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::optional<Line> line;
+  while (!line && std::chrono::steady_clock::now() < deadline) line = file.next_line();
+  ASSERT_TRUE(line.has_value()) << "never flushed";
+  EXPECT_EQ(line->text, "unfinished");
+  EXPECT_EQ(line->end_offset, 15u);
 }
 
 TEST_F(TailedFileTest, CrlfKeepsTheCarriageReturn) {
@@ -179,6 +208,29 @@ TEST_F(TailedFileTest, LongLinesAreCutAtCharacterBoundariesAndNumbered) {
   ASSERT_TRUE(third.has_value());
   EXPECT_EQ(third->text, "ok");
   EXPECT_EQ(third->part, 0u);
+}
+
+TEST_F(TailedFileTest, ReleasingTheBufferAfterEveryLineChangesNothingRead) {
+  // Lines of every length around the read chunk and the line cap, some cut into
+  // parts; releasing between any two calls must give the same lines and offsets.
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += std::string(static_cast<std::size_t>(i * 997 % 5000), 'a' + i % 26) + "\n";
+  write_file(path_, text + "unfinished");
+  TailedFile plain(1, path_, 4000);
+  const std::vector<Read> expected = drain(plain);
+  TailedFile released(2, path_, 4000);
+  std::vector<Read> got;
+  while (auto line = released.next_line()) {
+    got.push_back(Read{std::string(line->text), line->end_offset, line->part > 0 && !line->last_part});
+    released.release_buffer();
+  }
+  ASSERT_GT(expected.size(), 300u);  // some lines came in parts
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(released.read_offset(), plain.read_offset());
+  append_file(path_, "\n");
+  const auto last = released.next_line();
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->text, "unfinished");
 }
 
 TEST_F(TailedFileTest, ReadingContinuesFromAnUnlinkedFile) {
