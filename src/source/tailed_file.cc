@@ -140,9 +140,7 @@ std::optional<Line> TailedFile::next_line(bool flush_partial) {
   // At the end of the file without a newline.
   const std::size_t pending = end_ - begin_;
   if (pending == 0) {
-    buffer_ = std::vector<char>();  // a quiet file holds no buffer
-    file_offset_ += begin_;
-    begin_ = end_ = 0;
+    release_buffer();  // a quiet file holds no buffer
     return std::nullopt;
   }
   const auto now = std::chrono::steady_clock::now();

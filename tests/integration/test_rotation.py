@@ -108,8 +108,8 @@ class RotationTest(tc.TailTestCase):
         if method == "create":
             # The writer reopens the path itself and may recreate it before logrotate does;
             # logrotate then moves the writer's file aside as app.log-<YYYYMMDDHH>.backup. If
-            # that happens between two looks at the folder (polling: every 100 ms here), its lines are only
-            # visible under the backup name, which the README's advice includes.
+            # that happens between two looks at the folder (polling: every 100 ms here), its
+            # lines are only visible under the backup name, which the README's advice includes.
             env = dict(env or {}, INCLUDE="*.log,*.backup")
         p = self.start(env=env)
         self.wait_for_log(p, "cw-sidecar")
