@@ -50,6 +50,10 @@ constexpr std::array kSettings = {
             "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN environment keys."},
     Setting{"state-dir", {"STATE_DIR", ""}, "<LOG_PATH>/.cw-sidecar",
             "Where checkpoints are kept; on the shared volume so they survive a restart."},
+    Setting{"checkpoint-sync-ms", {"CHECKPOINT_SYNC_MS", ""}, "1000",
+            "How often the checkpoints are forced to disk (fsync) while lines are acknowledged. A crash of the sidecar "
+            "repeats only the batches in flight either way; a crash of the machine may repeat up to this much, never "
+            "lose. 0: after every batch."},
     Setting{"exclude-fields", {"EXCLUDE_FIELDS", ""}, "@timestamp,logger",
             "Comma-separated top-level fields left out of the message."},
     Setting{"timestamp-field", {"TIMESTAMP_FIELD", ""}, "@timestamp",
@@ -349,6 +353,11 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   }
   if (auto flush = value_of("partial-line-flush-ms"); flush && *flush != "0") {
     out.partial_line_flush = parse_ms("PARTIAL_LINE_FLUSH_MS", *flush);
+  }
+  if (auto sync = value_of("checkpoint-sync-ms"); sync && *sync != "0") {
+    out.checkpoint_sync = parse_ms("CHECKPOINT_SYNC_MS", *sync);
+  } else if (sync) {
+    out.checkpoint_sync = std::chrono::milliseconds(0);
   }
   if (auto age = value_of("rotated-max-age-s"); age && *age != "0") {
     out.rotated_max_age = std::chrono::seconds(parse_positive("ROTATED_MAX_AGE_S", *age, "seconds"));

@@ -71,7 +71,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
     }
     credentials = aws::make_credentials_provider(config.env, {config.profile, config.profile_explicit},
                                                  credential_options);
-    checkpoints.emplace(config.state_dir);
+    checkpoints.emplace(config.state_dir, config.checkpoint_sync);
   } catch (const std::exception& e) {
     return config_error(e.what());
   }

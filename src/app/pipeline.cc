@@ -218,13 +218,14 @@ void Pipeline::apply_acknowledgements() {
   }
   const auto positions = acks_.take_acknowledged();
   p_.counters.oldest_unacked_ms.store(acks_.oldest_read_time_ms(), std::memory_order_relaxed);
-  if (positions.empty()) return;
   for (const auto& position : positions) {
     if (auto* file = p_.files.find(position.file_id)) {
       file->set_acked_offset(std::max(file->acked_offset(), position.end_offset));
     }
   }
-  p_.checkpoints.save(p_.files.checkpoints());
+  if (!positions.empty()) p_.checkpoints.save(p_.files.checkpoints());
+  // The last save of a burst reaches the disk one sync interval later.
+  if (const auto due = p_.checkpoints.sync_due(); due && Clock::now() >= *due) p_.checkpoints.sync();
 }
 
 void Pipeline::drain() {
@@ -251,11 +252,13 @@ void Pipeline::drain() {
   }
   apply_acknowledgements();
   p_.checkpoints.save(p_.files.checkpoints());
+  p_.checkpoints.sync();
 }
 
 std::chrono::milliseconds Pipeline::next_timeout() const {
   auto until = next_rescan_;
   if (batch_ != nullptr && !batch_->sources().empty()) until = std::min(until, batch_opened_ + options_.linger);
+  if (const auto due = p_.checkpoints.sync_due()) until = std::min(until, *due);
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
   return std::max(left, std::chrono::milliseconds(1));
 }

@@ -67,6 +67,84 @@ void write_all(int fd, const std::string& data, const std::string& path) {
   }
 }
 
+
+// What one state file holds. A file written by this version ends with
+// "end <sequence>", so one cut short (a crash of the machine before its data
+// reached the disk) is told from a whole one.
+struct StateFile {
+  bool exists = false;
+  bool header_ok = false;
+  bool complete = false;
+  std::uint64_t sequence = 0;
+  std::vector<Checkpoint> checkpoints;
+};
+
+constexpr std::string_view kTrailer = "end ";
+
+StateFile read_state(const std::string& path) {
+  StateFile state;
+  std::ifstream in(path);
+  if (!in) return state;
+  state.exists = true;
+  std::string line;
+  if (!std::getline(in, line) || line != kHeader) return state;
+  state.header_ok = true;
+  while (std::getline(in, line)) {
+    if (line.rfind(kTrailer, 0) == 0) {
+      std::istringstream fields(line.substr(kTrailer.size()));
+      state.complete = static_cast<bool>(fields >> state.sequence) && in.peek() == std::char_traits<char>::eof();
+      if (state.complete) break;
+      continue;
+    }
+    std::istringstream fields(line);
+    Checkpoint cp;
+    if (!(fields >> cp.device >> cp.inode >> cp.fingerprint.length >> std::hex >> cp.fingerprint.hash >> std::dec >>
+          cp.offset)) {
+      continue;  // a damaged line costs a re-read of that file, not the whole state
+    }
+    std::string rest;
+    std::getline(fields, rest);
+    if (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+    cp.path = unescape_path(rest);
+    state.checkpoints.push_back(std::move(cp));
+  }
+  return state;
+}
+
+std::string serialize(const std::vector<Checkpoint>& checkpoints, std::uint64_t sequence) {
+  std::ostringstream out;
+  out << kHeader << '\n';
+  for (const auto& cp : checkpoints) {
+    out << cp.device << ' ' << cp.inode << ' ' << cp.fingerprint.length << ' ' << std::hex << cp.fingerprint.hash
+        << std::dec << ' ' << cp.offset << ' ' << escape_path(cp.path) << '\n';
+  }
+  out << kTrailer << sequence << '\n';
+  return out.str();
+}
+
+// Replaces `path` by rename. When `durable`, the data reaches the disk before
+// the rename and the rename before returning (fsync of the folder).
+void replace_file(const std::string& dir, const std::string& path, const std::string& text, bool durable) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot create", tmp);
+  try {
+    write_all(fd, text, tmp);
+    if (durable && ::fsync(fd) != 0) fail("cannot fsync", tmp);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot rename into", path);
+  if (!durable) return;
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);  // makes the rename durable; some filesystems refuse, which is harmless
+    ::close(dir_fd);
+  }
+}
+
 }  // namespace
 
 Fingerprint fingerprint_of(int fd, std::uint32_t length) {
@@ -85,27 +163,26 @@ Fingerprint fingerprint_of(int fd, std::uint32_t length) {
   return fp;
 }
 
-CheckpointStore::CheckpointStore(std::string state_dir)
-    : dir_(std::move(state_dir)), path_(dir_ + "/checkpoints") {
+CheckpointStore::CheckpointStore(std::string state_dir, std::chrono::milliseconds sync_interval)
+    : dir_(std::move(state_dir)),
+      path_(dir_ + "/checkpoints"),
+      synced_path_(path_ + ".synced"),
+      sync_interval_(sync_interval) {
   make_dirs(dir_);
-  std::ifstream in(path_);
-  if (!in) return;  // first start
-  std::string line;
-  if (!std::getline(in, line) || line != kHeader) {
-    throw std::runtime_error("unrecognised checkpoint file " + path_ + " (expected '" + std::string(kHeader) + "')");
-  }
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    Checkpoint cp;
-    if (!(fields >> cp.device >> cp.inode >> cp.fingerprint.length >> std::hex >> cp.fingerprint.hash >> std::dec >>
-          cp.offset)) {
-      continue;  // a damaged line costs a re-read of that file, not the whole state
+  StateFile latest = read_state(path_);
+  StateFile synced = read_state(synced_path_);
+  if (latest.complete || synced.complete) {
+    StateFile& newer = !synced.complete || (latest.complete && latest.sequence >= synced.sequence) ? latest : synced;
+    sequence_ = newer.sequence;
+    checkpoints_ = std::move(newer.checkpoints);
+  } else if (latest.exists) {
+    // Written by a version before the trailer, or cut short with no synced
+    // copy to fall back on: what it holds is still no further than accepted.
+    if (!latest.header_ok) {
+      throw std::runtime_error("unrecognised checkpoint file " + path_ + " (expected '" + std::string(kHeader) +
+                               "')");
     }
-    std::string rest;
-    std::getline(fields, rest);
-    if (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
-    cp.path = unescape_path(rest);
-    checkpoints_.push_back(std::move(cp));
+    checkpoints_ = std::move(latest.checkpoints);
   }
 }
 
@@ -117,30 +194,28 @@ std::optional<Checkpoint> CheckpointStore::find(std::uint64_t device, std::uint6
 }
 
 void CheckpointStore::save(std::vector<Checkpoint> checkpoints) {
-  std::ostringstream out;
-  out << kHeader << '\n';
-  for (const auto& cp : checkpoints) {
-    out << cp.device << ' ' << cp.inode << ' ' << cp.fingerprint.length << ' ' << std::hex << cp.fingerprint.hash
-        << std::dec << ' ' << cp.offset << ' ' << escape_path(cp.path) << '\n';
-  }
-  const std::string tmp = path_ + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("cannot create", tmp);
-  try {
-    write_all(fd, out.str(), tmp);
-    if (::fsync(fd) != 0) fail("cannot fsync", tmp);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path_.c_str()) != 0) fail("cannot rename into", path_);
-  const int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);  // makes the rename durable; some filesystems refuse, which is harmless
-    ::close(dir_fd);
+  ++sequence_;
+  const std::string text = serialize(checkpoints, sequence_);
+  if (sync_interval_.count() == 0) {
+    replace_file(dir_, path_, text, true);
+  } else {
+    replace_file(dir_, path_, text, false);
+    sync_pending_ = true;
   }
   checkpoints_ = std::move(checkpoints);
+  if (sync_pending_ && Clock::now() >= last_sync_ + sync_interval_) sync();
+}
+
+std::optional<CheckpointStore::Clock::time_point> CheckpointStore::sync_due() const {
+  if (!sync_pending_) return std::nullopt;
+  return last_sync_ + sync_interval_;
+}
+
+void CheckpointStore::sync() {
+  if (!sync_pending_) return;
+  replace_file(dir_, synced_path_, serialize(checkpoints_, sequence_), true);
+  sync_pending_ = false;
+  last_sync_ = Clock::now();
 }
 
 }  // namespace cw::source

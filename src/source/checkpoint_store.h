@@ -2,10 +2,16 @@
 // CheckpointStore: per file, how far CloudWatch has accepted every line.
 //
 // A file is known by device + inode and a fingerprint of its first bytes, so a
-// reused inode is not mistaken for the file it replaced. save() replaces the
-// state file crash-safely (temp file, fsync, rename, fsync of the folder): after
-// a crash the store holds either the old or the new positions, never a mix.
+// reused inode is not mistaken for the file it replaced.
+//
+// Every save() replaces the state file `checkpoints` by rename, so a crash of
+// the process leaves the old or the new positions, never a mix. Reaching the
+// disk (fsync) is what costs: with a sync interval, a save is made durable at
+// most that often, as a second file `checkpoints.synced` written with fsync.
+// After a crash of the machine the newer complete one of the two is used: the
+// positions are at most one interval old, which repeats lines, never loses any.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,20 +37,34 @@ struct Checkpoint {
 
 class CheckpointStore {
  public:
-  // Creates `state_dir` if needed; reads the existing state file. Throws
-  // std::runtime_error with the path when the folder cannot be used.
-  explicit CheckpointStore(std::string state_dir);
+  using Clock = std::chrono::steady_clock;
+
+  // Creates `state_dir` if needed; reads the existing state. Throws
+  // std::runtime_error with the path when the folder cannot be used. With a
+  // zero `sync_interval` every save is durable before it returns.
+  explicit CheckpointStore(std::string state_dir,
+                           std::chrono::milliseconds sync_interval = std::chrono::milliseconds(0));
 
   std::optional<Checkpoint> find(std::uint64_t device, std::uint64_t inode) const;
-  // Replaces the whole set (files no longer tracked are pruned) and persists it.
+  // Replaces the whole set (files no longer tracked are pruned) and persists
+  // it; durably too when the last durable save is a sync interval old.
   void save(std::vector<Checkpoint> checkpoints);
+  // When the last save is still to be made durable; nullopt if it is.
+  std::optional<Clock::time_point> sync_due() const;
+  // Makes the last save durable now (if it is not yet).
+  void sync();
   const std::vector<Checkpoint>& all() const { return checkpoints_; }
   const std::string& path() const { return path_; }
 
  private:
   std::string dir_;
   std::string path_;
+  std::string synced_path_;
+  std::chrono::milliseconds sync_interval_;
   std::vector<Checkpoint> checkpoints_;
+  std::uint64_t sequence_ = 0;  // of the last save; written in both files
+  bool sync_pending_ = false;
+  Clock::time_point last_sync_{};
 };
 
 // Reads the fingerprint of an open file: up to `length` bytes from offset 0

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 
@@ -119,6 +121,59 @@ TEST(CheckpointStore, DamagedLinesAreSkipped) {
   EXPECT_EQ(store.all()[0].path, "good.log");
   EXPECT_EQ(store.all()[1].inode, 104u);
   EXPECT_EQ(store.all()[1].path, "also good.log");
+}
+
+TEST(CheckpointStore, WithASyncIntervalTheSyncedCopyFollowsAtMostThatOften) {
+  TempDir dir;
+  CheckpointStore store(dir.path(), std::chrono::hours(1));
+  store.save({checkpoint(1, 10, "a.log")});  // the first save is made durable at once
+  EXPECT_FALSE(store.sync_due().has_value());
+  store.save({checkpoint(1, 20, "a.log")});
+  ASSERT_TRUE(store.sync_due().has_value());
+  EXPECT_GT(*store.sync_due(), CheckpointStore::Clock::now() + std::chrono::minutes(59));
+  EXPECT_NE(read_file(dir / "checkpoints").find(" 20 a.log\n"), std::string::npos);
+  EXPECT_NE(read_file(dir / "checkpoints.synced").find(" 10 a.log\n"), std::string::npos);
+
+  store.sync();
+  EXPECT_FALSE(store.sync_due().has_value());
+  EXPECT_EQ(read_file(dir / "checkpoints.synced"), read_file(dir / "checkpoints"));
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"checkpoints", "checkpoints.synced"}));
+}
+
+TEST(CheckpointStore, ReloadTakesTheNewerWholeFileOfTheTwo) {
+  TempDir dir;
+  const std::string older = std::string(kHeader) + "1 7 1024 ab 100 a.log\nend 3\n";
+  const std::string newer = std::string(kHeader) + "1 7 1024 ab 200 a.log\nend 5\n";
+  for (const bool synced_is_newer : {false, true}) {
+    SCOPED_TRACE(synced_is_newer);
+    write_file(dir / "checkpoints", synced_is_newer ? older : newer);
+    write_file(dir / "checkpoints.synced", synced_is_newer ? newer : older);
+    CheckpointStore store(dir.path(), std::chrono::hours(1));
+    ASSERT_EQ(store.all().size(), 1u);
+    EXPECT_EQ(store.all()[0].offset, 200u);
+    // Later saves count on from the newer one, so they win the next reload.
+    store.save({checkpoint(7, 300, "a.log")});
+    EXPECT_NE(read_file(dir / "checkpoints").find("end 6\n"), std::string::npos);
+  }
+}
+
+TEST(CheckpointStore, AFileCutShortFallsBackToTheSyncedCopy) {
+  TempDir dir;
+  write_file(dir / "checkpoints.synced", std::string(kHeader) + "1 7 1024 ab 100 a.log\n1 8 1024 ab 5 b.log\nend 4\n");
+  // What a crash of the machine can leave of a file renamed before its data reached the disk.
+  for (const std::string& damaged : {std::string(), std::string(kHeader) + "1 7 1024 ab 900 a.log\n",
+                                     std::string(kHeader) + "1 7 1024 ab 900 a.log\nend 9\n1 8"}) {
+    SCOPED_TRACE(damaged);
+    write_file(dir / "checkpoints", damaged);
+    const CheckpointStore store(dir.path(), std::chrono::hours(1));
+    ASSERT_EQ(store.all().size(), 2u);
+    EXPECT_EQ(store.all()[0].offset, 100u);
+  }
 }
 
 TEST(CheckpointStore, UnrecognisedHeaderThrows) {
