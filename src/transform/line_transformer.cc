@@ -257,7 +257,7 @@ Event LineTransformer::Impl::transform(std::string_view line, std::int64_t read_
   const char* data = line.data();
   std::size_t size = line.size();
   char* repaired = nullptr;
-  if (!simdjson::validate_utf8(data, size)) {
+  if (!is_ascii(data, size) && !simdjson::validate_utf8(data, size)) {
     repaired = input.reserve(repaired_utf8_capacity(size) + simdjson::SIMDJSON_PADDING);
     size = repair_utf8(data, size, repaired);
     data = repaired;

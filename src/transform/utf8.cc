@@ -3,6 +3,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cw::transform {
 namespace {
 
@@ -34,6 +38,22 @@ bool describe_lead(unsigned char lead, int* continuations, unsigned char* low,
 }
 
 }  // namespace
+
+bool is_ascii(const char* data, std::size_t size) {
+#if defined(__SSE2__)
+  if (size >= 16) {
+    const auto load = [data](std::size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at)); };
+    // The last 16 bytes are loaded whole, overlapping the steps before them:
+    // no byte-by-byte tail.
+    __m128i any = load(size - 16);
+    for (std::size_t i = 0; i + 16 < size; i += 16) any = _mm_or_si128(any, load(i));
+    return _mm_movemask_epi8(any) == 0;
+  }
+#endif
+  unsigned char high = 0;
+  for (std::size_t i = 0; i < size; ++i) high |= static_cast<unsigned char>(data[i]);
+  return high < 0x80;
+}
 
 std::size_t repair_utf8(const char* in, std::size_t size, char* out) {
   const auto* src = reinterpret_cast<const unsigned char*>(in);

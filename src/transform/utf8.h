@@ -5,6 +5,10 @@
 
 namespace cw::transform {
 
+// Whether every byte is below 0x80: such text is valid UTF-8, and most log
+// lines are such text, so this is asked before a full check.
+bool is_ascii(const char* data, std::size_t size);
+
 // The most bytes repair_utf8 can write for `size` input bytes (each invalid
 // byte may become a 3-byte U+FFFD).
 constexpr std::size_t repaired_utf8_capacity(std::size_t size) { return size * 3; }

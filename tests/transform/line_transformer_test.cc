@@ -1,4 +1,5 @@
 #include "transform/line_transformer.h"
+#include "transform/utf8.h"
 
 #include <gtest/gtest.h>
 
@@ -184,6 +185,23 @@ TEST_F(LineTransformerTest, InvalidUtf8InsideJsonStringStillParses) {
   EXPECT_TRUE(event.utf8_repaired);
   EXPECT_EQ(event.timestamp_ms, kNoon);
   EXPECT_EQ(event.message, "{\"msg\":\"caf\xEF\xBF\xBD ok\"}");
+}
+
+TEST_F(LineTransformerTest, AnInvalidByteIsFoundWhereverItIs) {
+  // ASCII lines skip the full UTF-8 check: a byte from 0x80 up must be seen in
+  // the 16-byte steps and in the bytes after the last step alike.
+  for (std::size_t size = 1; size <= 40; ++size) {
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string line(size, 'a');
+      EXPECT_TRUE(is_ascii(line.data(), line.size()));
+      line[at] = '\x80';
+      EXPECT_FALSE(is_ascii(line.data(), line.size())) << size << " " << at;
+      const Event event = run(line);
+      EXPECT_TRUE(event.utf8_repaired) << size << " " << at;
+      EXPECT_EQ(event.message.substr(at, 3), "\xEF\xBF\xBD");
+    }
+  }
+  EXPECT_TRUE(is_ascii("", 0));
 }
 
 TEST_F(LineTransformerTest, LongMessageIsCutAtCharacterBoundaryWithMarker) {
