@@ -28,6 +28,7 @@ class Cursor {
   explicit Cursor(std::string_view text) : text_(text) {}
 
   bool done() const { return pos_ == text_.size(); }
+  std::size_t left() const { return text_.size() - pos_; }
   bool at_digit() const { return pos_ < text_.size() && is_digit(text_[pos_]); }
 
   bool eat(char c) {
@@ -136,8 +137,12 @@ std::optional<Head> parse_head(std::string_view text) {
 }
 
 // What follows the head: [:SS [(. | ,) fraction]] [offset], then the end.
-std::optional<std::int64_t> parse_tail(std::string_view text, const Head& head, LocalTimeConverter& local) {
-  Cursor in(text.substr(head.size));
+// `offset_text` is set to the offset as written when there is one.
+std::optional<std::int64_t> parse_tail(std::string_view text, const Head& head, LocalTimeConverter& local,
+                                       std::string_view* offset_text = nullptr,
+                                       std::int64_t* offset_seconds_out = nullptr) {
+  const std::string_view tail = text.substr(head.size);
+  Cursor in(tail);
   int second = 0;
   int ms = 0;
   if (head.has_minute && in.eat(':')) {
@@ -146,8 +151,13 @@ std::optional<std::int64_t> parse_tail(std::string_view text, const Head& head, 
   }
   const std::int64_t wall = head.wall_seconds + second;
   if (in.done()) return local.to_utc_seconds(wall) * kMsPerSecond + ms;
+  const std::size_t offset_at = tail.size() - in.left();
   std::int64_t offset_seconds = 0;
   if (!head.has_time || !parse_offset(in, &offset_seconds) || !in.done()) return std::nullopt;
+  if (offset_text != nullptr) {
+    *offset_text = tail.substr(offset_at);
+    *offset_seconds_out = offset_seconds;
+  }
   return (wall - offset_seconds) * kMsPerSecond + ms;
 }
 
@@ -183,7 +193,27 @@ std::optional<std::int64_t> Iso8601Parser::parse_ms(std::string_view text) {
       minute_known_ = true;
     }
   }
-  return parse_tail(text, head, local_);
+  // Most timestamps are ":SS.mmm" and the offset of the one before: then only
+  // the five digits are read.
+  const std::string_view tail = text.substr(head.size);
+  if (head.has_minute && offset_size_ != 0 && tail.size() == 7 + offset_size_ && tail[0] == ':' &&
+      tail[3] == '.' && std::memcmp(tail.data() + 7, offset_text_.data(), offset_size_) == 0) {
+    const int second = two_digits(&tail[1]);
+    const int centiseconds = two_digits(&tail[4]);
+    const unsigned last = static_cast<unsigned char>(tail[6]) - '0';
+    if (second >= 0 && second <= 59 && centiseconds >= 0 && last <= 9) {
+      return (head.wall_seconds + second - offset_seconds_) * kMsPerSecond + centiseconds * 10 + last;
+    }
+  }
+  std::string_view offset_text;
+  std::int64_t offset_seconds = 0;
+  const std::optional<std::int64_t> ms = parse_tail(text, head, local_, &offset_text, &offset_seconds);
+  if (ms && !offset_text.empty() && offset_text.size() <= offset_text_.size()) {
+    std::memcpy(offset_text_.data(), offset_text.data(), offset_text.size());
+    offset_size_ = offset_text.size();
+    offset_seconds_ = offset_seconds;
+  }
+  return ms;
 }
 
 std::optional<std::int64_t> parse_epoch_ms(std::string_view text) {

@@ -18,9 +18,9 @@ std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);
 
 // As parse_iso8601_ms, for the timestamps of one stream of lines (each
 // LineTransformer owns one). It remembers the zone offset of the last hour
-// converted, and the date and time to the minute of the last timestamp:
-// consecutive log lines mostly share it, and then only the seconds, fraction
-// and offset are read.
+// converted, the date and time to the minute of the last timestamp, and the
+// last offset written out ("+01:00", "Z"): consecutive log lines mostly share
+// them, and then only the seconds and milliseconds are read.
 class Iso8601Parser {
  public:
   std::optional<std::int64_t> parse_ms(std::string_view text);
@@ -30,6 +30,9 @@ class Iso8601Parser {
   std::array<char, 16> minute_text_{};  // "YYYY-MM-DDTHH:MM" of the last timestamp
   bool minute_known_ = false;
   std::int64_t minute_wall_seconds_ = 0;
+  std::array<char, 8> offset_text_{};  // as written; empty (size 0) until one is seen
+  std::size_t offset_size_ = 0;
+  std::int64_t offset_seconds_ = 0;
 };
 
 // A numeric timestamp: epoch seconds (may have a fraction) when below 1e11,

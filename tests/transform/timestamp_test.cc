@@ -4,6 +4,9 @@
 
 #include <cstdio>
 #include <optional>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "transform/local_time.h"
 #include "scoped_time_zone.h"
@@ -98,6 +101,26 @@ TEST(Iso8601, ParserReusesOnlyTheSameMinute) {
         "2024-05-02T12:01:00Z", "2024-05-01T12:0", "2024-05-01", "2024-05-01T12:01:00Z"}) {
     EXPECT_EQ(parser.parse_ms(text), parse_iso8601_ms(text)) << text;
   }
+}
+
+TEST(Iso8601, ParserReusesAnOffsetOnlyWhenTheRestIsSecondsAndMilliseconds) {
+  // Random mixes of the forms the offset shortcut takes and the ones it must
+  // leave alone, each checked against a fresh parse.
+  std::mt19937 random(20261127);
+  const std::vector<std::string> minutes = {"2024-05-01T12:00", "2024-05-01T12:01", "2024-12-31T23:59"};
+  const std::vector<std::string> seconds = {":00", ":59", ":60", ":5x", ":07", ""};
+  const std::vector<std::string> fractions = {".123", ".999", ".12", ".1234", ",123", ".1x3", ".12x", "", "."};
+  const std::vector<std::string> offsets = {"+01:00", "Z", "-08:00", "+0100", "+01", "", "+01:0", "+24:00", "z"};
+  Iso8601Parser parser;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string text = minutes[random() % minutes.size()] + seconds[random() % seconds.size()] +
+                             fractions[random() % fractions.size()] + offsets[random() % offsets.size()];
+    ASSERT_EQ(parser.parse_ms(text), parse_iso8601_ms(text)) << text;
+  }
+  Iso8601Parser fresh;
+  EXPECT_EQ(fresh.parse_ms("2024-05-01T12:00:00.000+01:00"), 1714561200000);
+  EXPECT_EQ(fresh.parse_ms("2024-05-01T12:00:07.250+01:00"), 1714561207250);
+  EXPECT_EQ(fresh.parse_ms("2024-05-01T12:00:07.250-01:00"), 1714568407250);
 }
 
 TEST(Iso8601, OtherZone) {
