@@ -67,7 +67,6 @@ void write_all(int fd, const std::string& data, const std::string& path) {
   }
 }
 
-
 // What one state file holds. A file written by this version ends with
 // "end <sequence>", so one cut short (a crash of the machine before its data
 // reached the disk) is told from a whole one.
@@ -196,14 +195,16 @@ std::optional<Checkpoint> CheckpointStore::find(std::uint64_t device, std::uint6
 void CheckpointStore::save(std::vector<Checkpoint> checkpoints) {
   ++sequence_;
   const std::string text = serialize(checkpoints, sequence_);
+  checkpoints_ = std::move(checkpoints);
   if (sync_interval_.count() == 0) {
     replace_file(dir_, path_, text, true);
-  } else {
-    replace_file(dir_, path_, text, false);
-    sync_pending_ = true;
+    return;
   }
-  checkpoints_ = std::move(checkpoints);
-  if (sync_pending_ && Clock::now() >= last_sync_ + sync_interval_) sync();
+  // The synced copy first: `checkpoints` never exists, cut short or not,
+  // without a whole synced copy to fall back on.
+  sync_pending_ = true;
+  if (Clock::now() >= last_sync_ + sync_interval_) sync();
+  replace_file(dir_, path_, text, false);
 }
 
 std::optional<CheckpointStore::Clock::time_point> CheckpointStore::sync_due() const {
