@@ -96,6 +96,17 @@ TEST_F(ConfigTest, Defaults) {
   EXPECT_EQ(c.log_level, LogLevel::kInfo);
   EXPECT_EQ(c.connect_timeout.count(), 3000);
   EXPECT_EQ(c.request_timeout.count(), 30000);
+  EXPECT_EQ(c.checkpoint_sync.count(), 1000);
+}
+
+TEST_F(ConfigTest, CheckpointSyncIntervalZeroMeansEveryBatch) {
+  EXPECT_EQ(parse({"--checkpoint-sync-ms=0"}).checkpoint_sync.count(), 0);
+  EXPECT_EQ(parse({"--checkpoint-sync-ms", "250"}).checkpoint_sync.count(), 250);
+  env_.set("CHECKPOINT_SYNC_MS", "0");
+  EXPECT_EQ(parse({}).checkpoint_sync.count(), 0);
+  for (const char* bad : {"abc", "-1", "1s", "1.5"}) {
+    EXPECT_NE(error_of({"--checkpoint-sync-ms", bad}).find("CHECKPOINT_SYNC_MS"), std::string::npos) << bad;
+  }
 }
 
 TEST_F(ConfigTest, PrecedenceFlagOverEnvironmentOverDotenvOverDefault) {

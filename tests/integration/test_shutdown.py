@@ -125,6 +125,11 @@ class ShutdownTest(mf.MotoTestCase):
         self.assertIsNotNone(summary, err[-2000:])
         self.assertEqual(summary["_kind"], "stopped by signal")
         self.assertLess(summary["accepted"], n, "the test needs lines left for the restart")
+        # A stop makes the last positions durable: the synced copy is the state file.
+        with open(os.path.join(self.state, "checkpoints"), encoding="utf-8") as f:
+            latest = f.read()
+        with open(os.path.join(self.state, "checkpoints.synced"), encoding="utf-8") as f:
+            self.assertEqual(f.read(), latest)
 
         # Batches moto stored whose answer the stopped sidecar could not have seen.
         cut = t_signal + GRACE_MS / 1000 - 0.2
