@@ -22,7 +22,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 import generate  # noqa: E402
-from harness import backlog, modes, procfs, report, tls  # noqa: E402
+from harness import backlog, modes, procfs, repeats, report, tls  # noqa: E402
 from harness.shipper import Shipper  # noqa: E402
 from harness.sink import Sink  # noqa: E402
 
@@ -62,6 +62,9 @@ def parse_args(argv):
                    help="another shipper; placeholders {log_dir} {endpoint} {port} {scheme} {state_dir} "
                         "{log_group} {log_stream} {ca_file}; AWS_* variables are set as for cw-sidecar")
     p.add_argument("--no-sidecar", action="store_true", help="measure only the --other shippers")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="rounds of backlog runs (each shipper once per round); a row shows the median run, "
+                        "the range of µs/line and the median of the per-round CPU ratios")
     p.add_argument("--idle", action="store_true", help="also measure idle CPU with quiet files")
     p.add_argument("--idle-files", type=int, default=100)
     p.add_argument("--idle-seconds", type=float, default=30)
@@ -141,15 +144,18 @@ def main(argv=None):
                     sources = [generate.cached_file(lines, args.seed + k, args.cache_dir) for k in range(args.files)]
                     total = lines * args.files
                     timeout = 60 + args.timeout_per_mb * sum(os.path.getsize(f) for f in sources) / 1e6
-                    for s in ships:  # interleaved per size, so a noisy moment hits every shipper alike
-                        run_number += 1
-                        print(f"backlog: {s.name} {transport} {total:,} lines in {args.files} file(s) ...", flush=True)
-                        r = backlog.run(s, sink, sources, total, timeout, f"{run_number}", ca_file=ca_file)
-                        r["transport"] = transport
-                        results["backlog"].append(r)
-                        print(f"  wall {r['wall_s']:.2f} s, CPU {r['cpu_s']:.2f} s ({r['us_per_line']:.2f} us/line), "
-                              f"RSS {r['peak_rss_mib']:.1f} MiB, {r['requests']} requests, sink CPU "
-                              f"{r['sink_cpu_s']:.2f} s, {r['outcome']}", flush=True)
+                    for round_number in range(args.repeat):
+                        for s in ships:  # interleaved per size, so a noisy moment hits every shipper alike
+                            run_number += 1
+                            print(f"backlog: {s.name} {transport} {total:,} lines in {args.files} file(s) ...",
+                                  flush=True)
+                            r = backlog.run(s, sink, sources, total, timeout, f"{run_number}", ca_file=ca_file)
+                            r["transport"] = transport
+                            r["round"] = round_number
+                            results["backlog"].append(r)
+                            print(f"  wall {r['wall_s']:.2f} s, CPU {r['cpu_s']:.2f} s ({r['us_per_line']:.2f} "
+                                  f"us/line), RSS {r['peak_rss_mib']:.1f} MiB, {r['requests']} requests, sink CPU "
+                                  f"{r['sink_cpu_s']:.2f} s, {r['outcome']}", flush=True)
                 if args.idle:
                     for s in ships:
                         run_number += 1
@@ -174,6 +180,9 @@ def main(argv=None):
                 finally:
                     traced.stop()
 
+    if args.repeat > 1:
+        results["backlog_runs"] = results["backlog"]
+        results["backlog"] = repeats.fold(results["backlog"], BASELINE)
     header = [
         f"machine: {procfs.machine()}",
         "",

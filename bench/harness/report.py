@@ -30,10 +30,16 @@ def backlog_table(results, baseline):
     for r in results:
         b = base.get((r["transport"], r["input_bytes"]))
         ratio_cpu = f"{r['cpu_s'] / b['cpu_s']:.2f}" if b and b["cpu_s"] else "-"
+        if "cpu_ratio_paired" in r:  # --repeat: the median of the per-round ratios
+            ratio_cpu = f"{r['cpu_ratio_paired']:.2f}"
         ratio_rss = f"{r['peak_rss_mib'] / b['peak_rss_mib']:.2f}" if b and b["peak_rss_mib"] else "-"
+        us = f"{r['us_per_line']:.2f}"
+        if r.get("rounds", 1) > 1:
+            low, high = r["us_per_line_range"]
+            us += f" ({low:.2f}-{high:.2f}, {r['rounds']} runs)"
         rows.append(
             f"| {r['shipper']} | {'yes' if r['transport'] == 'https' else 'no'} | {input_label(r)} "
-            f"| {r['lines']:,} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['us_per_line']:.2f} | {r['mb_per_cpu_s']:.0f} "
+            f"| {r['lines']:,} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {us} | {r['mb_per_cpu_s']:.0f} "
             f"| {r['peak_rss_mib']:.1f} | {r['requests']:,} | {r['mean_fill'] * 100:.1f}% | {r['requests_vs_min']:.3f} "
             f"| {r['events_per_s']:,.0f} | {r['sink_cpu_s']:.2f} | {ratio_cpu} | {ratio_rss} | {r['outcome']} |")
     return "\n".join(rows)
