@@ -202,8 +202,11 @@ void CheckpointStore::save(std::vector<Checkpoint> checkpoints) {
   }
   // The synced copy first: `checkpoints` never exists, cut short or not,
   // without a whole synced copy to fall back on.
-  sync_pending_ = true;
-  if (Clock::now() >= last_sync_ + sync_interval_) sync();
+  if (Clock::now() >= last_sync_ + sync_interval_) {
+    write_synced(text);
+  } else {
+    sync_pending_ = true;
+  }
   replace_file(dir_, path_, text, false);
 }
 
@@ -213,8 +216,11 @@ std::optional<CheckpointStore::Clock::time_point> CheckpointStore::sync_due() co
 }
 
 void CheckpointStore::sync() {
-  if (!sync_pending_) return;
-  replace_file(dir_, synced_path_, serialize(checkpoints_, sequence_), true);
+  if (sync_pending_) write_synced(serialize(checkpoints_, sequence_));
+}
+
+void CheckpointStore::write_synced(const std::string& text) {
+  replace_file(dir_, synced_path_, text, true);
   sync_pending_ = false;
   last_sync_ = Clock::now();
 }

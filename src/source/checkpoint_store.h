@@ -57,6 +57,8 @@ class CheckpointStore {
   const std::string& path() const { return path_; }
 
  private:
+  void write_synced(const std::string& text);  // `text`: the last save's
+
   std::string dir_;
   std::string path_;
   std::string synced_path_;
