@@ -136,11 +136,16 @@ std::optional<Head> parse_head(std::string_view text) {
   return head;
 }
 
+// An explicit zone offset: as written ("+01:00", "Z") and in seconds east of UTC.
+struct WrittenOffset {
+  std::string_view text;
+  std::int64_t seconds = 0;
+};
+
 // What follows the head: [:SS [(. | ,) fraction]] [offset], then the end.
-// `offset_text` is set to the offset as written when there is one.
+// `offset` is set when the text has one.
 std::optional<std::int64_t> parse_tail(std::string_view text, const Head& head, LocalTimeConverter& local,
-                                       std::string_view* offset_text = nullptr,
-                                       std::int64_t* offset_seconds_out = nullptr) {
+                                       WrittenOffset* offset = nullptr) {
   const std::string_view tail = text.substr(head.size);
   Cursor in(tail);
   int second = 0;
@@ -154,10 +159,7 @@ std::optional<std::int64_t> parse_tail(std::string_view text, const Head& head, 
   const std::size_t offset_at = tail.size() - in.left();
   std::int64_t offset_seconds = 0;
   if (!head.has_time || !parse_offset(in, &offset_seconds) || !in.done()) return std::nullopt;
-  if (offset_text != nullptr) {
-    *offset_text = tail.substr(offset_at);
-    *offset_seconds_out = offset_seconds;
-  }
+  if (offset != nullptr) *offset = {tail.substr(offset_at), offset_seconds};
   return (wall - offset_seconds) * kMsPerSecond + ms;
 }
 
@@ -205,13 +207,12 @@ std::optional<std::int64_t> Iso8601Parser::parse_ms(std::string_view text) {
       return (head.wall_seconds + second - offset_seconds_) * kMsPerSecond + centiseconds * 10 + last;
     }
   }
-  std::string_view offset_text;
-  std::int64_t offset_seconds = 0;
-  const std::optional<std::int64_t> ms = parse_tail(text, head, local_, &offset_text, &offset_seconds);
-  if (ms && !offset_text.empty() && offset_text.size() <= offset_text_.size()) {
-    std::memcpy(offset_text_.data(), offset_text.data(), offset_text.size());
-    offset_size_ = offset_text.size();
-    offset_seconds_ = offset_seconds;
+  WrittenOffset offset;
+  const std::optional<std::int64_t> ms = parse_tail(text, head, local_, &offset);
+  if (ms && !offset.text.empty() && offset.text.size() <= offset_text_.size()) {
+    std::memcpy(offset_text_.data(), offset.text.data(), offset.text.size());
+    offset_size_ = offset.text.size();
+    offset_seconds_ = offset.seconds;
   }
   return ms;
 }
