@@ -45,6 +45,7 @@ Pipeline::Pipeline(PipelineOptions options, PipelineParts parts)
     : options_(std::move(options)), p_(parts), split_(options_.max_message_bytes) {}
 
 void Pipeline::run() {
+  next_rescan_ = Clock::now();  // the first round scans at once
   next_summary_ = Clock::now() + options_.summary_interval;
   for (;;) {
     p_.senders.check_fatal();

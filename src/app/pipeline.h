@@ -82,9 +82,9 @@ class Pipeline {
   PipelineParts p_;
   source::AckTracker acks_;
   cloudwatch::Batch* batch_ = nullptr;  // being filled; owned by the sender pool
-  std::chrono::steady_clock::time_point batch_opened_{};
-  std::chrono::steady_clock::time_point next_rescan_{};
-  std::chrono::steady_clock::time_point next_summary_{};
+  std::chrono::steady_clock::time_point batch_opened_;  // of batch_, once it holds a line
+  std::chrono::steady_clock::time_point next_rescan_;   // set by run()
+  std::chrono::steady_clock::time_point next_summary_;  // set by run()
   std::string restamped_;
   transform::SplitLine split_;
 };

@@ -85,7 +85,7 @@ Credentials RefreshingProvider::get() {
 
 void RefreshingProvider::invalidate() {
   std::lock_guard lock(mutex_);
-  if (Clock::now() - last_invalidation_fetch_ < std::chrono::seconds(1)) return;
+  if (last_invalidation_fetch_ && Clock::now() - *last_invalidation_fetch_ < std::chrono::seconds(1)) return;
   invalidated_ = true;
 }
 

@@ -64,7 +64,7 @@ class RefreshingProvider final : public CredentialsProvider {
   Clock::duration margin_{};      // get() fetches itself this close to the expiry
   Clock::duration min_interval_{};  // between successful fetches
   bool invalidated_ = false;
-  Clock::time_point last_invalidation_fetch_{};
+  std::optional<Clock::time_point> last_invalidation_fetch_;  // none yet
   Clock::time_point last_failure_{};
   Clock::time_point last_success_{};
   std::string last_error_;

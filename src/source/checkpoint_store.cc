@@ -162,11 +162,13 @@ Fingerprint fingerprint_of(int fd, std::uint32_t length) {
   return fp;
 }
 
-CheckpointStore::CheckpointStore(std::string state_dir, std::chrono::milliseconds sync_interval)
+CheckpointStore::CheckpointStore(std::string state_dir, std::chrono::milliseconds sync_interval,
+                                 const MonotonicClock& clock)
     : dir_(std::move(state_dir)),
       path_(dir_ + "/checkpoints"),
       synced_path_(path_ + ".synced"),
-      sync_interval_(sync_interval) {
+      sync_interval_(sync_interval),
+      clock_(clock) {
   make_dirs(dir_);
   StateFile latest = read_state(path_);
   StateFile synced = read_state(synced_path_);
@@ -202,7 +204,7 @@ void CheckpointStore::save(std::vector<Checkpoint> checkpoints) {
   }
   // The synced copy first: `checkpoints` never exists, cut short or not,
   // without a whole synced copy to fall back on.
-  if (Clock::now() >= last_sync_ + sync_interval_) {
+  if (!last_sync_ || clock_.now() >= *last_sync_ + sync_interval_) {
     write_synced(text);
   } else {
     sync_pending_ = true;
@@ -210,9 +212,10 @@ void CheckpointStore::save(std::vector<Checkpoint> checkpoints) {
   replace_file(dir_, path_, text, false);
 }
 
-std::optional<CheckpointStore::Clock::time_point> CheckpointStore::sync_due() const {
-  if (!sync_pending_) return std::nullopt;
-  return last_sync_ + sync_interval_;
+std::optional<CheckpointStore::time_point> CheckpointStore::sync_due() const {
+  // A pending sync implies an earlier one: the first save syncs at once.
+  if (!sync_pending_ || !last_sync_) return std::nullopt;
+  return *last_sync_ + sync_interval_;
 }
 
 void CheckpointStore::sync() {
@@ -222,7 +225,7 @@ void CheckpointStore::sync() {
 void CheckpointStore::write_synced(const std::string& text) {
   replace_file(dir_, synced_path_, text, true);
   sync_pending_ = false;
-  last_sync_ = Clock::now();
+  last_sync_ = clock_.now();
 }
 
 }  // namespace cw::source

@@ -10,12 +10,16 @@
 // most that often, as a second file `checkpoints.synced` written with fsync.
 // After a crash of the machine the newer complete one of the two is used: the
 // positions are at most one interval old, which repeats lines, never loses any.
+// The first save of a run is always made durable: nothing was synced yet,
+// whatever the clock reads.
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "common/clock.h"
 
 namespace cw::source {
 
@@ -37,20 +41,22 @@ struct Checkpoint {
 
 class CheckpointStore {
  public:
-  using Clock = std::chrono::steady_clock;
+  using time_point = MonotonicClock::time_point;
 
   // Creates `state_dir` if needed; reads the existing state. Throws
   // std::runtime_error with the path when the folder cannot be used. With a
-  // zero `sync_interval` every save is durable before it returns.
+  // zero `sync_interval` every save is durable before it returns. `clock`
+  // times the sync interval and must outlive the store.
   explicit CheckpointStore(std::string state_dir,
-                           std::chrono::milliseconds sync_interval = std::chrono::milliseconds(0));
+                           std::chrono::milliseconds sync_interval = std::chrono::milliseconds(0),
+                           const MonotonicClock& clock = cw::steady_clock());
 
   std::optional<Checkpoint> find(std::uint64_t device, std::uint64_t inode) const;
   // Replaces the whole set (files no longer tracked are pruned) and persists
   // it; durably too when the last durable save is a sync interval old.
   void save(std::vector<Checkpoint> checkpoints);
   // When the last save is still to be made durable; nullopt if it is.
-  std::optional<Clock::time_point> sync_due() const;
+  std::optional<time_point> sync_due() const;
   // Makes the last save durable now (if it is not yet).
   void sync();
   const std::vector<Checkpoint>& all() const { return checkpoints_; }
@@ -63,10 +69,11 @@ class CheckpointStore {
   std::string path_;
   std::string synced_path_;
   std::chrono::milliseconds sync_interval_;
+  const MonotonicClock& clock_;
   std::vector<Checkpoint> checkpoints_;
   std::uint64_t sequence_ = 0;  // of the last save; written in both files
   bool sync_pending_ = false;
-  Clock::time_point last_sync_{};
+  std::optional<time_point> last_sync_;  // none yet this run
 };
 
 // Reads the fingerprint of an open file: up to `length` bytes from offset 0

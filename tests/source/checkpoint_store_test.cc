@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "support/manual_clock.h"
 #include "temp_dir.h"
 
 namespace cw::source {
 namespace {
 
 using cw::testing::read_file;
+using cw::testing::ManualClock;
 using cw::testing::TempDir;
 using cw::testing::write_file;
 
@@ -125,12 +127,15 @@ TEST(CheckpointStore, DamagedLinesAreSkipped) {
 
 TEST(CheckpointStore, WithASyncIntervalTheSyncedCopyFollowsAtMostThatOften) {
   TempDir dir;
-  CheckpointStore store(dir.path(), std::chrono::hours(1));
+  ManualClock clock;  // t = 0: a machine that has just booted
+  CheckpointStore store(dir.path(), std::chrono::hours(1), clock);
   store.save({checkpoint(1, 10, "a.log")});  // the first save is made durable at once
   EXPECT_FALSE(store.sync_due().has_value());
+  EXPECT_NE(read_file(dir / "checkpoints.synced").find(" 10 a.log\n"), std::string::npos);
+  clock.advance(std::chrono::minutes(1));
   store.save({checkpoint(1, 20, "a.log")});
   ASSERT_TRUE(store.sync_due().has_value());
-  EXPECT_GT(*store.sync_due(), CheckpointStore::Clock::now() + std::chrono::minutes(59));
+  EXPECT_EQ(*store.sync_due(), ManualClock::time_point{} + std::chrono::hours(1));
   EXPECT_NE(read_file(dir / "checkpoints").find(" 20 a.log\n"), std::string::npos);
   EXPECT_NE(read_file(dir / "checkpoints.synced").find(" 10 a.log\n"), std::string::npos);
 
@@ -143,6 +148,33 @@ TEST(CheckpointStore, WithASyncIntervalTheSyncedCopyFollowsAtMostThatOften) {
   }
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"checkpoints", "checkpoints.synced"}));
+}
+
+TEST(CheckpointStore, ASaveAnIntervalAfterTheLastSyncIsMadeDurableByItself) {
+  TempDir dir;
+  ManualClock clock;
+  CheckpointStore store(dir.path(), std::chrono::seconds(1), clock);
+  store.save({checkpoint(1, 10, "a.log")});
+  clock.advance(std::chrono::milliseconds(999));
+  store.save({checkpoint(1, 20, "a.log")});
+  EXPECT_TRUE(store.sync_due().has_value()) << "a save within the interval waits";
+  clock.advance(std::chrono::milliseconds(1));
+  store.save({checkpoint(1, 30, "a.log")});
+  EXPECT_FALSE(store.sync_due().has_value()) << "a save an interval after the last sync is synced";
+  EXPECT_EQ(read_file(dir / "checkpoints.synced"), read_file(dir / "checkpoints"));
+}
+
+TEST(CheckpointStore, TheFirstSaveOfEveryRunIsDurableWhateverTheClockReads) {
+  TempDir dir;
+  // At t = 0 and at the largest reading; a new store has synced nothing yet.
+  for (const auto start : {ManualClock::time_point{}, ManualClock::time_point::max() - std::chrono::hours(2)}) {
+    ManualClock clock(start);
+    CheckpointStore store(dir.path(), std::chrono::hours(1), clock);
+    const std::uint64_t offset = store.all().empty() ? 10 : store.all()[0].offset + 10;
+    store.save({checkpoint(1, offset, "a.log")});
+    EXPECT_FALSE(store.sync_due().has_value());
+    EXPECT_EQ(read_file(dir / "checkpoints.synced"), read_file(dir / "checkpoints"));
+  }
 }
 
 TEST(CheckpointStore, ReloadTakesTheNewerWholeFileOfTheTwo) {

@@ -1,0 +1,18 @@
+#include "common/clock.h"
+
+namespace cw {
+namespace {
+
+class SteadyClock final : public MonotonicClock {
+ public:
+  time_point now() const override { return std::chrono::steady_clock::now(); }
+};
+
+}  // namespace
+
+const MonotonicClock& steady_clock() {
+  static const SteadyClock clock;
+  return clock;
+}
+
+}  // namespace cw
