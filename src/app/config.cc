@@ -50,6 +50,10 @@ constexpr std::array kSettings = {
             "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN environment keys."},
     Setting{"state-dir", {"STATE_DIR", ""}, "<LOG_PATH>/.cw-sidecar",
             "Where checkpoints are kept; on the shared volume so they survive a restart."},
+    Setting{"state-lock-wait-s", {"STATE_LOCK_WAIT_S", ""}, "forever",
+            "One sidecar owns a STATE_DIR at a time (an flock on <STATE_DIR>/lock). Another one started on it, as in a "
+            "start-first rolling update, waits this long for the owner to stop, then exits 1; it then starts from "
+            "the owner's checkpoints. 0: do not wait. While waiting, /healthz answers 200 'waiting for the state lock'."},
     Setting{"checkpoint-sync-ms", {"CHECKPOINT_SYNC_MS", ""}, "1000",
             "How often the checkpoints are forced to disk (fsync) while lines are acknowledged. A crash of the sidecar "
             "repeats only the batches in flight either way; a crash of the machine may repeat up to this much, never "
@@ -358,6 +362,10 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
     out.checkpoint_sync = parse_ms("CHECKPOINT_SYNC_MS", *sync);
   } else if (sync) {
     out.checkpoint_sync = std::chrono::milliseconds(0);
+  }
+  if (auto wait = value_of("state-lock-wait-s"); wait && *wait != "forever") {
+    out.state_lock_wait =
+        std::chrono::seconds(*wait == "0" ? 0 : parse_positive("STATE_LOCK_WAIT_S", *wait, "seconds"));
   }
   if (auto age = value_of("rotated-max-age-s"); age && *age != "0") {
     out.rotated_max_age = std::chrono::seconds(parse_positive("ROTATED_MAX_AGE_S", *age, "seconds"));

@@ -34,6 +34,7 @@ struct Config {
   std::string profile;
   bool profile_explicit = false;  // --profile or AWS_PROFILE_NAME: the profile alone
   std::string state_dir;
+  std::optional<std::chrono::seconds> state_lock_wait;  // STATE_LOCK_WAIT_S; nullopt: for ever
   std::chrono::milliseconds checkpoint_sync{1000};  // 0: every checkpoint save is fsynced
   std::vector<std::string> exclude_fields;
   std::string timestamp_field;

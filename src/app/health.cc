@@ -22,6 +22,7 @@ HealthVerdict judge_health(std::int64_t failing_since_ms, std::int64_t oldest_un
 }
 
 HealthVerdict judge_health(const Counters& counters, std::int64_t now_ms, std::chrono::seconds stuck_after) {
+  if (counters.waiting_for_state_lock.load(std::memory_order_relaxed)) return {true, "waiting for the state lock"};
   return judge_health(counters.failing_since_ms.load(std::memory_order_relaxed),
                       counters.oldest_unacked_ms.load(std::memory_order_relaxed), now_ms, stuck_after);
 }

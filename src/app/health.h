@@ -5,7 +5,9 @@
 // not yet acknowledged was read that long ago (lines are being read but not
 // delivered, whatever the reason). Quiet files are healthy: with nothing to
 // send nothing is stuck. A restart is what an unhealthy verdict leads to, and
-// it is safe: checkpoints only move over acknowledged lines.
+// it is safe: checkpoints only move over acknowledged lines. Waiting for the
+// lock of a STATE_DIR another sidecar owns is healthy: that is a rolling
+// update, and restarting the waiter would not end it sooner.
 
 #include <chrono>
 #include <cstdint>
@@ -17,7 +19,7 @@ namespace cw::app {
 
 struct HealthVerdict {
   bool healthy = true;
-  std::string reason;  // why not; empty when healthy
+  std::string reason;  // why not; when healthy, what it is doing instead of shipping, if anything
 };
 
 // `failing_since_ms` and `oldest_unacked_ms` are epoch milliseconds, 0 for "none".

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,8 +18,10 @@
 #include "app/metrics_server.h"
 #include "app/pipeline.h"
 #include "app/shutdown.h"
+#include "app/state_owner.h"
 #include "aws/credential_chain.h"
 #include "aws/endpoint.h"
+#include "aws/iso8601.h"
 #include "cloudwatch/dead_letter.h"
 #include "cloudwatch/delivery.h"
 #include "cloudwatch/logs_client.h"
@@ -31,6 +34,7 @@
 #include "source/checkpoint_store.h"
 #include "source/file_set.h"
 #include "source/file_watcher.h"
+#include "source/state_lock.h"
 #include "transform/line_transformer.h"
 
 #ifndef CW_VERSION
@@ -57,7 +61,6 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
 
   aws::Endpoint endpoint;
   std::unique_ptr<aws::CredentialsProvider> credentials;
-  std::optional<source::CheckpointStore> checkpoints;
   const aws::ProviderOptions credential_options{
       config.region, config.endpoint_flags,
       http::Options{config.connect_timeout, config.request_timeout, config.ca_bundle, "cw-sidecar/" CW_VERSION}, &log};
@@ -71,16 +74,11 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
     }
     credentials = aws::make_credentials_provider(config.env, {config.profile, config.profile_explicit},
                                                  credential_options);
-    checkpoints.emplace(config.state_dir, config.checkpoint_sync);
   } catch (const std::exception& e) {
     return config_error(e.what());
   }
   transform::WindowPolicy window_policy = transform::WindowPolicy::kRestamp;
   transform::parse_window_policy(config.window_policy, window_policy);  // validated by the config
-
-  log.info("cw-sidecar " CW_VERSION ": " + config.log_path + "/*." + config.log_extension + " -> " + config.log_group +
-           "/" + config.stream_template + " at " + endpoint.url + " (" + config.region + "), credentials " +
-           credentials->get().describe() + ", state in " + config.state_dir);
 
   Counters counters;
   // After the counters and the credentials it reads, so that it stops first.
@@ -101,6 +99,36 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
     log.info("metrics and health on " + config.metrics_address->host + ":" + std::to_string(metrics->port()) +
              " (/metrics, /healthz)");
   }
+  // One owner per state dir, before any checkpoint is read. The lock is
+  // declared before everything that writes checkpoints, so it is released last.
+  std::optional<source::StateLock> state_lock;
+  std::optional<source::CheckpointStore> checkpoints;
+  try {
+    std::filesystem::create_directories(config.state_dir);
+    state_lock.emplace(config.state_dir);
+  } catch (const std::exception& e) {
+    return config_error("STATE_DIR " + config.state_dir + ": " + e.what());
+  }
+  try {
+    const source::LockHolder me{static_cast<long>(::getpid()), hostname(),
+                                aws::format_iso8601(std::chrono::system_clock::now())};
+    if (!app::own_state_dir(*state_lock, {config.state_lock_wait, me}, shutdown.wake_fd(), counters, log)) {
+      log.info("stopped by signal while waiting for the state lock");
+      return 0;
+    }
+  } catch (const app::StateLockTimeout& e) {
+    log.error(e.what());
+    return 1;
+  }
+  try {
+    checkpoints.emplace(config.state_dir, config.checkpoint_sync);
+  } catch (const std::exception& e) {
+    return config_error(e.what());
+  }
+  log.info("cw-sidecar " CW_VERSION ": " + config.log_path + "/*." + config.log_extension + " -> " + config.log_group +
+           "/" + config.stream_template + " at " + endpoint.url + " (" + config.region + "), credentials " +
+           credentials->get().describe() + ", state in " + config.state_dir);
+
   source::WatchMode watch_mode = source::WatchMode::kAuto;
   source::parse_watch_mode(config.watch_mode, watch_mode);  // validated by the config
   source::FileWatcher watcher(watch_mode, log);

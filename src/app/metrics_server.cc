@@ -44,7 +44,8 @@ MetricsServer::MetricsServer(MetricsServerOptions options, const Counters& count
   server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     const HealthVerdict verdict = judge_health(counters_, epoch_ms(), options_.stuck_after);
     res.status = verdict.healthy ? 200 : 503;
-    res.set_content(verdict.healthy ? std::string("ok\n") : verdict.reason + "\n", "text/plain; charset=utf-8");
+    const std::string body = verdict.healthy && verdict.reason.empty() ? "ok" : verdict.reason;
+    res.set_content(body + "\n", "text/plain; charset=utf-8");
   });
 
   const ListenAddress& address = options_.address;

@@ -152,6 +152,9 @@ std::string render_prometheus(const Counters& c, const MetricsContext& context) 
   }
   w.gauge("cw_sidecar_files_tracked", "Log files being followed.",
           std::to_string(std::max<std::int64_t>(0, get(c.files_tracked))));
+  w.gauge("cw_sidecar_state_lock_waiting",
+          "1 while another sidecar owns STATE_DIR and this one waits for it to stop (nothing is shipped).",
+          c.waiting_for_state_lock.load(std::memory_order_relaxed) ? "1" : "0");
   w.gauge("cw_sidecar_healthy", "1 when /healthz answers 200, 0 when delivery is stuck.",
           context.healthy ? "1" : "0");
   w.family("cw_sidecar_build_info", "gauge", "Always 1; the version is in the label.");

@@ -109,6 +109,17 @@ TEST_F(ConfigTest, CheckpointSyncIntervalZeroMeansEveryBatch) {
   }
 }
 
+TEST_F(ConfigTest, StateLockWaitIsForEverUnlessBounded) {
+  EXPECT_FALSE(parse({}).state_lock_wait.has_value());
+  EXPECT_FALSE(parse({"--state-lock-wait-s=forever"}).state_lock_wait.has_value());
+  EXPECT_EQ(parse({"--state-lock-wait-s=0"}).state_lock_wait, std::chrono::seconds(0));
+  env_.set("STATE_LOCK_WAIT_S", "90");
+  EXPECT_EQ(parse({}).state_lock_wait, std::chrono::seconds(90));
+  for (const char* bad : {"abc", "-1", "1s", "never"}) {
+    EXPECT_NE(error_of({"--state-lock-wait-s", bad}).find("STATE_LOCK_WAIT_S"), std::string::npos) << bad;
+  }
+}
+
 TEST_F(ConfigTest, PrecedenceFlagOverEnvironmentOverDotenvOverDefault) {
   const std::string file = dotenv("LOG_GROUP=from_dotenv\nLOG_STREAM_PREFIX=dotenv_prefix\nPOLL_INTERVAL_MS=300\n");
   const std::string env_file = "--env-file=" + file;

@@ -84,3 +84,20 @@ TEST(ListenAddress, RejectsWhatIsNotHostColonPort) {
 
 }  // namespace
 }  // namespace cw::app
+
+namespace cw::app {
+namespace {
+
+TEST(Health, WaitingForTheStateLockIsHealthyAndSaysSo) {
+  Counters counters;
+  counters.failing_since_ms = 1;  // would be stuck by the other rules
+  counters.waiting_for_state_lock = true;
+  const HealthVerdict v = judge_health(counters, 10'000'000, std::chrono::seconds(300));
+  EXPECT_TRUE(v.healthy);
+  EXPECT_EQ(v.reason, "waiting for the state lock");
+  counters.waiting_for_state_lock = false;
+  EXPECT_FALSE(judge_health(counters, 10'000'000, std::chrono::seconds(300)).healthy);
+}
+
+}  // namespace
+}  // namespace cw::app

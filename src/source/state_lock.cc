@@ -1,0 +1,92 @@
+#include "source/state_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+namespace cw::source {
+namespace {
+
+// statfs(2) f_type values (linux/magic.h).
+constexpr long kNfsMagic = 0x6969;
+constexpr long kCifsMagic = 0xFF534D42;
+constexpr long kSmb2Magic = 0xFE534D42;
+constexpr long kFuseMagic = 0x65735546;
+
+std::string serialize(const LockHolder& me) {
+  return "pid " + std::to_string(me.pid) + "\nhost " + me.host + "\nsince " + me.since + "\n";
+}
+
+}  // namespace
+
+std::string LockHolder::describe() const {
+  if (pid == 0) return "an unknown process";
+  return "pid " + std::to_string(pid) + (host.empty() ? "" : " on host " + host) +
+         (since.empty() ? "" : " since " + since);
+}
+
+StateLock::StateLock(const std::string& state_dir) : dir_(state_dir), path_(state_dir + "/lock") {
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
+}
+
+StateLock::~StateLock() {
+  if (fd_ >= 0) ::close(fd_);  // drops the lock
+}
+
+LockOutcome StateLock::try_take(const LockHolder& me) {
+  int rc = 0;
+  do {
+    rc = ::flock(fd_, LOCK_EX | LOCK_NB);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    if (errno == EWOULDBLOCK) return LockOutcome::kHeld;
+    if (errno == ENOLCK || errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS) return LockOutcome::kUnsupported;
+    throw std::runtime_error("cannot lock " + path_ + ": " + std::strerror(errno));
+  }
+  // For whoever waits next: who holds it. A failure here costs only that
+  // message, not the lock.
+  const std::string text = serialize(me);
+  if (::ftruncate(fd_, 0) != 0 ||
+      ::pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+  }
+  return LockOutcome::kTaken;
+}
+
+std::optional<LockHolder> StateLock::holder() const {
+  char buffer[512];
+  const ssize_t n = ::pread(fd_, buffer, sizeof buffer - 1, 0);
+  if (n <= 0) return std::nullopt;
+  std::istringstream in(std::string(buffer, static_cast<std::size_t>(n)));
+  LockHolder holder;
+  std::string key;
+  while (in >> key) {
+    if (key == "pid") in >> holder.pid;
+    else if (key == "host") in >> holder.host;
+    else if (key == "since") in >> holder.since;
+    else break;
+  }
+  if (holder.pid <= 0) return std::nullopt;
+  return holder;
+}
+
+std::optional<std::string> network_file_system(const std::string& path) {
+  struct statfs fs {};
+  if (::statfs(path.c_str(), &fs) != 0) return std::nullopt;
+  switch (static_cast<long>(fs.f_type)) {
+    case kNfsMagic: return "nfs";
+    case kCifsMagic: return "cifs";
+    case kSmb2Magic: return "smb2";
+    case kFuseMagic: return "fuse";
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace cw::source
