@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "source/remote_fs.h"
+
 namespace cw::app {
 namespace {
 
@@ -30,8 +32,8 @@ struct WaitingFlag {
 
 bool own_state_dir(source::StateLock& lock, const StateOwnerOptions& options, int stop_fd, Counters& counters,
                    const Logger& log, const MonotonicClock& clock) {
-  if (const auto fs = source::network_file_system(lock.path())) {
-    log.warn("STATE_DIR " + lock.dir() + " is on " + *fs +
+  if (const std::string fs = source::remote_filesystem_name(lock.dir()); !fs.empty()) {
+    log.warn("STATE_DIR " + lock.dir() + " is on " + fs +
              ": its lock keeps out a second sidecar only where the server enforces locks for every client "
              "(NFSv4, EFS: yes; CIFS with nobrl, NFS with nolock or local_lock: no; see the README)");
   }

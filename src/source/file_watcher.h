@@ -20,9 +20,6 @@ enum class WatchMode { kAuto, kInotify, kPoll };
 // "auto", "inotify", "poll"; false for anything else.
 bool parse_watch_mode(std::string_view text, WatchMode& out);
 
-// Name of the network/FUSE filesystem `path` is on, or "" for a local one.
-std::string remote_filesystem_name(const std::string& path);
-
 class FileWatcher {
  public:
   FileWatcher(WatchMode mode, const Logger& log);

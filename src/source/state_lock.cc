@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,12 +11,6 @@
 
 namespace cw::source {
 namespace {
-
-// statfs(2) f_type values (linux/magic.h).
-constexpr long kNfsMagic = 0x6969;
-constexpr long kCifsMagic = 0xFF534D42;
-constexpr long kSmb2Magic = 0xFE534D42;
-constexpr long kFuseMagic = 0x65735546;
 
 std::string serialize(const LockHolder& me) {
   return "pid " + std::to_string(me.pid) + "\nhost " + me.host + "\nsince " + me.since + "\n";
@@ -75,18 +68,6 @@ std::optional<LockHolder> StateLock::holder() const {
   }
   if (holder.pid <= 0) return std::nullopt;
   return holder;
-}
-
-std::optional<std::string> network_file_system(const std::string& path) {
-  struct statfs fs {};
-  if (::statfs(path.c_str(), &fs) != 0) return std::nullopt;
-  switch (static_cast<long>(fs.f_type)) {
-    case kNfsMagic: return "nfs";
-    case kCifsMagic: return "cifs";
-    case kSmb2Magic: return "smb2";
-    case kFuseMagic: return "fuse";
-    default: return std::nullopt;
-  }
 }
 
 }  // namespace cw::source

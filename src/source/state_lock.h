@@ -52,9 +52,4 @@ class StateLock {
   int fd_ = -1;
 };
 
-// The name of the file system `path` is on when it is a network or FUSE one,
-// whose locks may not reach other hosts ("nfs", "cifs", "smb2", "fuse"); nullopt
-// for a local file system.
-std::optional<std::string> network_file_system(const std::string& path);
-
 }  // namespace cw::source

@@ -1,4 +1,5 @@
 #include "source/file_watcher.h"
+#include "source/remote_fs.h"
 
 #include <poll.h>
 

@@ -85,10 +85,5 @@ TEST(StateLock, AnEmptyOrForeignLockFileNamesNoHolder) {
   EXPECT_EQ(LockHolder{}.describe(), "an unknown process");
 }
 
-TEST(StateLock, ALocalFolderIsNotANetworkFileSystem) {
-  TempDir dir;
-  EXPECT_FALSE(network_file_system(dir.path()).has_value());
-}
-
 }  // namespace
 }  // namespace cw::source
