@@ -82,6 +82,12 @@ constexpr std::array kSettings = {
             "Ship a last line without newline after it has been unchanged this long."},
     Setting{"rotated-max-age-s", {"ROTATED_MAX_AGE_S", ""}, "0 (read to the end)",
             "Give up a rotated or deleted file not fully read after this long; what is left is counted and logged."},
+    Setting{"max-open-files", {"MAX_OPEN_FILES", ""}, "the descriptor limit less 48 + 4 per MAX_IN_FLIGHT",
+            "Most log files held open at once; the others are tracked by identity and offset and opened in turns, "
+            "those with lines to read first. The soft descriptor limit is raised to the hard one at start."},
+    Setting{"close-inactive-s", {"CLOSE_INACTIVE_S", ""}, "300",
+            "A file read to its end and unchanged this long gives its descriptor back; it is reopened when it "
+            "grows. 0: never."},
     Setting{"log-stream-name", {"LOG_STREAM_NAME", ""}, "{prefix}_{date}",
             "Stream name template: {prefix}, {date} (YYYYMMDD, local date when the batch is opened), {hostname}, "
             "{file} (log file base name: one stream per file)."},
@@ -366,6 +372,12 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   if (auto wait = value_of("state-lock-wait-s"); wait && *wait != "forever") {
     out.state_lock_wait =
         std::chrono::seconds(*wait == "0" ? 0 : parse_positive("STATE_LOCK_WAIT_S", *wait, "seconds"));
+  }
+  if (auto budget = value_of("max-open-files")) {
+    out.max_open_files = static_cast<std::uint64_t>(parse_positive("MAX_OPEN_FILES", *budget, "files"));
+  }
+  if (auto idle = value_of("close-inactive-s")) {
+    out.close_inactive = std::chrono::seconds(*idle == "0" ? 0 : parse_positive("CLOSE_INACTIVE_S", *idle, "seconds"));
   }
   if (auto age = value_of("rotated-max-age-s"); age && *age != "0") {
     out.rotated_max_age = std::chrono::seconds(parse_positive("ROTATED_MAX_AGE_S", *age, "seconds"));

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -56,6 +57,8 @@ struct Config {
   std::string watch_mode = "auto";
   std::chrono::milliseconds partial_line_flush{0};
   std::chrono::seconds rotated_max_age{0};
+  std::optional<std::uint64_t> max_open_files;  // MAX_OPEN_FILES; nullopt: from the descriptor limit
+  std::chrono::seconds close_inactive{300};     // CLOSE_INACTIVE_S; 0: never
 
   // Delivery.
   std::string stream_template;  // LOG_STREAM_NAME; "{prefix}_{date}" as the seed

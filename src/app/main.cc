@@ -13,6 +13,7 @@
 
 #include "app/check.h"
 #include "app/config.h"
+#include "app/descriptor_limit.h"
 #include "app/gnutls_init.h"
 #include "app/healthcheck.h"
 #include "app/metrics_server.h"
@@ -80,6 +81,19 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   transform::WindowPolicy window_policy = transform::WindowPolicy::kRestamp;
   transform::parse_window_policy(config.window_policy, window_policy);  // validated by the config
 
+  const app::DescriptorLimit descriptors = app::raise_descriptor_limit();
+  const std::uint64_t max_open_files =
+      config.max_open_files.value_or(app::default_max_open_files(descriptors.now, config.max_in_flight));
+  log.info("descriptor limit " + std::to_string(descriptors.now) +
+           (descriptors.now != descriptors.before ? " (raised from " + std::to_string(descriptors.before) + ")" : "") +
+           "; up to " + std::to_string(max_open_files) + " log files open at once (MAX_OPEN_FILES)");
+  if (!descriptors.error.empty()) log.warn("cannot raise the descriptor limit: " + descriptors.error);
+  if (max_open_files + app::descriptor_reserve(config.max_in_flight) > descriptors.now) {
+    log.warn("MAX_OPEN_FILES=" + std::to_string(max_open_files) + " leaves fewer than " +
+             std::to_string(app::descriptor_reserve(config.max_in_flight)) + " of the " +
+             std::to_string(descriptors.now) + " descriptors for connections and state files");
+  }
+
   Counters counters;
   // After the counters and the credentials it reads, so that it stops first.
   std::optional<app::MetricsServer> metrics;
@@ -132,9 +146,11 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   source::WatchMode watch_mode = source::WatchMode::kAuto;
   source::parse_watch_mode(config.watch_mode, watch_mode);  // validated by the config
   source::FileWatcher watcher(watch_mode, log);
-  source::FileSet files({config.log_path, config.include, config.exclude, config.max_message_bytes,
-                         config.partial_line_flush, config.rotated_max_age},
-                        *checkpoints, watcher, counters, log);
+  source::FileSetOptions file_options{config.log_path, config.include, config.exclude, config.max_message_bytes,
+                                      config.partial_line_flush, config.rotated_max_age};
+  file_options.max_open_files = max_open_files;
+  file_options.close_inactive = config.close_inactive;
+  source::FileSet files(file_options, *checkpoints, watcher, counters, log);
   transform::LineTransformer transformer({config.timestamp_field, config.exclude_fields, config.max_message_bytes});
   const cloudwatch::StreamNamer streams(config.stream_template, config.log_stream_prefix, hostname());
   cloudwatch::DeadLetter dead_letter(config.dead_letter_file, log);

@@ -29,16 +29,6 @@ void owner_add(Counters::Counter& counter, std::uint64_t n = 1) {
   counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
 
-// Checkpoint lag for /metrics: bytes on disk past each file's acknowledged offset.
-std::int64_t backlog_bytes(const source::FileSet& files) {
-  std::uint64_t total = 0;
-  for (const auto& file : files.files()) {
-    const std::uint64_t size = file->size_on_disk();
-    if (size > file->acked_offset()) total += size - file->acked_offset();
-  }
-  return static_cast<std::int64_t>(total);
-}
-
 }  // namespace
 
 Pipeline::Pipeline(PipelineOptions options, PipelineParts parts)
@@ -46,16 +36,20 @@ Pipeline::Pipeline(PipelineOptions options, PipelineParts parts)
 
 void Pipeline::run() {
   next_rescan_ = Clock::now();  // the first round scans at once
+  last_rescan_ = next_rescan_;
   next_summary_ = Clock::now() + options_.summary_interval;
   for (;;) {
     p_.senders.check_fatal();
     apply_acknowledgements();
-    p_.counters.backlog_bytes.store(backlog_bytes(p_.files), std::memory_order_relaxed);
+    p_.counters.backlog_bytes.store(static_cast<std::int64_t>(p_.files.backlog_bytes()), std::memory_order_relaxed);
     if (p_.shutdown.requested()) break;
     if (Clock::now() >= next_rescan_) {
       p_.files.rescan();
-      // With inotify the periodic scan is only a safety net.
-      next_rescan_ = Clock::now() + (p_.watcher.active() ? 10 * options_.poll_interval : options_.poll_interval);
+      last_rescan_ = Clock::now();
+      // With inotify the periodic scan is only a safety net, unless files
+      // with lines to read wait for a descriptor: turns are given at scans.
+      const bool safety_net_only = p_.watcher.active() && !p_.files.waiting_for_descriptors();
+      next_rescan_ = Clock::now() + (safety_net_only ? 10 * options_.poll_interval : options_.poll_interval);
     }
     const bool progressed = read_round();
     const bool linger_over = Clock::now() - batch_opened_ >= options_.linger;
@@ -272,7 +266,17 @@ void Pipeline::wait(std::chrono::milliseconds timeout, bool wake_on_stop) {
   const int n = ::poll(fds, count, static_cast<int>(std::min<std::int64_t>(timeout.count(), 1 << 30)));
   if (n <= 0) return;
   if ((fds[0].revents & POLLIN) != 0) p_.completed.drain();
-  if ((fds[1].revents & POLLIN) != 0 && p_.watcher.consume().structure) next_rescan_ = Clock::now();
+  if ((fds[1].revents & POLLIN) != 0) {
+    const auto changes = p_.watcher.consume();
+    if (changes.structure) {
+      next_rescan_ = Clock::now();
+    } else if (std::any_of(changes.modified.begin(), changes.modified.end(),
+                           [&](const std::string& path) { return p_.files.is_closed(path); })) {
+      // A closed file has lines to read: it gets a descriptor at a scan,
+      // at most one poll interval after the last.
+      next_rescan_ = std::min(next_rescan_, last_rescan_ + options_.poll_interval);
+    }
+  }
 }
 
 void Pipeline::log_summary_if_due() {

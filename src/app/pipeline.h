@@ -84,6 +84,7 @@ class Pipeline {
   cloudwatch::Batch* batch_ = nullptr;  // being filled; owned by the sender pool
   std::chrono::steady_clock::time_point batch_opened_;  // of batch_, once it holds a line
   std::chrono::steady_clock::time_point next_rescan_;   // set by run()
+  std::chrono::steady_clock::time_point last_rescan_;   // set by run() before it is read
   std::chrono::steady_clock::time_point next_summary_;  // set by run()
   std::string restamped_;
   transform::SplitLine split_;

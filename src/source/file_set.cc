@@ -1,6 +1,7 @@
 #include "source/file_set.h"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -16,21 +17,35 @@ bool same_file(const TailedFile& file, std::uint64_t device, std::uint64_t inode
   return file.device() == device && file.inode() == inode;
 }
 
+bool out_of_descriptors_error(int error) { return error == EMFILE || error == ENFILE || error == ENOMEM; }
+
+std::string descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return "unknown";
+  return std::to_string(limit.rlim_cur);
+}
+
 }  // namespace
 
 FileSet::FileSet(FileSetOptions options, const CheckpointStore& checkpoints, FileWatcher& watcher,
-                 Counters& counters, const Logger& log)
+                 Counters& counters, const Logger& log, const MonotonicClock& clock)
     : options_(std::move(options)),
       globs_(options_.include, options_.exclude),
       store_(checkpoints),
       watcher_(watcher),
       counters_(counters),
-      log_(log) {}
+      log_(log),
+      clock_(clock) {}
 
-void FileSet::list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out) const {
+bool FileSet::list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out) {
   DIR* handle = ::opendir(dir.c_str());
-  if (handle == nullptr) return;
+  if (handle == nullptr) {
+    if (!out_of_descriptors_error(errno)) return true;  // vanished or unreadable: nothing there to follow
+    out_of_descriptors("reading folder " + dir + ": " + std::strerror(errno));
+    return false;
+  }
   watcher_.watch(dir);
+  bool complete = true;
   while (const dirent* entry = ::readdir(handle)) {
     const std::string_view name(entry->d_name);
     if (name.front() == '.') continue;  // hidden files, and the sidecar's own state folder
@@ -39,19 +54,19 @@ void FileSet::list_dir(const std::string& dir, const std::string& relative, int 
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) continue;
     if (S_ISREG(st.st_mode)) {
-      out.push_back(Found{path, rel, st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size)});
+      out.push_back(Found{path, globs_.matches(rel), st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size)});
     } else if (S_ISDIR(st.st_mode) && globs_.recursive() && depth < kMaxDepth) {
-      list_dir(path, rel, depth + 1, out);
+      complete = list_dir(path, rel, depth + 1, out) && complete;
     }
   }
   ::closedir(handle);
+  return complete;
 }
 
-std::vector<FileSet::Found> FileSet::list_files() const {
-  std::vector<Found> found;
-  list_dir(options_.directory, "", 0, found);
-  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.path < b.path; });
-  return found;
+bool FileSet::list_files(std::vector<Found>& out) {
+  const bool complete = list_dir(options_.directory, "", 0, out);
+  std::sort(out.begin(), out.end(), [](const Found& a, const Found& b) { return a.path < b.path; });
+  return complete;
 }
 
 bool FileSet::rescan() {
@@ -64,73 +79,239 @@ bool FileSet::rescan() {
     for (auto& file : files_) {
       if (!file->detached) {
         file->detached = true;
-        file->detached_at = std::chrono::steady_clock::now();
+        file->detached_at = clock_.now();
       }
     }
     return false;
   }
   if (reported_missing_) log_.info("log folder " + options_.directory + " is there");
   reported_missing_ = false;
-  const std::vector<Found> all = list_files();
-  if (first_scan_) {
+  std::vector<Found> all;
+  const bool complete = list_files(all);
+  if (first_scan_ && complete) {
     resume_rotated(all);
     first_scan_ = false;
   }
-
-  for (auto& file : files_) {
-    if (file->detached) continue;
-    const auto here = std::find_if(all.begin(), all.end(), [&](const Found& f) {
-      return same_file(*file, f.device, f.inode) && globs_.matches(f.relative);
-    });
-    if (here != all.end()) {
-      // Renamed to another name that is also shipped: the same file, read on.
-      if (here->path != file->path()) file->renamed(here->path);
-      continue;
-    }
-    file->detached = true;
-    file->detached_at = std::chrono::steady_clock::now();
-    log_.info("file " + file->path() + " was rotated or deleted; reading it to its end");
-  }
+  ByIdentity listed;
+  listed.reserve(all.size());
   for (const Found& f : all) {
-    if (!globs_.matches(f.relative)) continue;
-    const bool known = std::any_of(files_.begin(), files_.end(),
-                                   [&](const auto& file) { return same_file(*file, f.device, f.inode); });
-    if (known) continue;
-    std::uint64_t start = 0;
-    if (auto cp = store_.find(f.device, f.inode)) start = cp->offset;  // checked against the fingerprint on open
-    open_file(f, start, false);
+    const auto [at, added] = listed.try_emplace(Identity{f.device, f.inode}, &f);
+    if (!added && f.shipped && !at->second->shipped) at->second = &f;
   }
-  counters_.files_tracked.store(static_cast<std::int64_t>(files_.size()), std::memory_order_relaxed);
+  detach_missing(listed, complete);
+  follow_closed(listed, complete);
+  std::unordered_set<Identity, IdentityHash> tracked;
+  tracked.reserve(files_.size() + closed_.size());
+  for (const auto& file : files_) tracked.insert(Identity{file->device(), file->inode()});
+  for (const Closed& c : closed_) tracked.insert(Identity{c.at.device, c.at.inode});
+  for (const Found& f : all) {
+    if (!f.shipped || !tracked.insert(Identity{f.device, f.inode}).second) continue;
+    // The checkpoint's offset is checked against its fingerprint on open.
+    const auto cp = store_.find(f.device, f.inode);
+    track(f, cp ? *cp : Checkpoint{f.device, f.inode, {}, 0, f.path}, false);
+  }
+  close_inactive();
+  take_turns(all);
+  index_closed();
+  counters_.files_tracked.store(static_cast<std::int64_t>(files_.size() + closed_.size()),
+                                std::memory_order_relaxed);
   return true;
 }
 
-void FileSet::open_file(const Found& found, std::uint64_t offset, bool detached, std::uint64_t id,
-                        std::optional<std::uint64_t> acked) {
-  try {
-    auto file = std::make_unique<TailedFile>(id != 0 ? id : next_id_++, found.path, options_.max_line_bytes,
-                                             options_.flush_partial_after);
-    if (offset > 0) {
-      // Same inode but other first bytes: the inode was reused for a new file.
-      const auto cp = store_.find(file->device(), file->inode());
-      if (cp && !file->starts_with(cp->fingerprint)) offset = 0;
+void FileSet::detach_missing(const ByIdentity& listed, bool complete) {
+  for (auto& file : files_) {
+    if (file->detached) continue;
+    const auto here = listed.find(Identity{file->device(), file->inode()});
+    if (here != listed.end() && here->second->shipped) {
+      // Renamed to another name that is also shipped: the same file, read on.
+      if (here->second->path != file->path()) file->renamed(here->second->path);
+      continue;
     }
-    file->seek(offset);
-    if (acked && *acked < file->read_offset()) file->set_acked_offset(*acked);
-    file->detached = detached;
-    file->detached_at = std::chrono::steady_clock::now();
-    log_.info(std::string(detached ? "reading rotated file " : "following ") + found.path +
-              (file->read_offset() > 0 ? " from offset " + std::to_string(file->read_offset()) : std::string()));
-    files_.push_back(std::move(file));
-  } catch (const std::exception& e) {
-    log_.warn(e.what());  // vanished between listing and open, or unreadable: the next scan retries
+    if (!complete) continue;  // not listed for lack of descriptors: says nothing about the file
+    file->detached = true;
+    file->detached_at = clock_.now();
+    log_.info("file " + file->path() + " was rotated or deleted; reading it to its end");
   }
 }
 
+void FileSet::follow_closed(const ByIdentity& listed, bool complete) {
+  std::erase_if(closed_, [&](Closed& c) {
+    const auto found = listed.find(Identity{c.at.device, c.at.inode});
+    if (found != listed.end()) {
+      const Found* here = found->second;
+      c.size = here->size;
+      c.at.path = here->path;
+      if (!c.rotated && !here->shipped) {
+        // Rotated while closed: the writer may still add to it until it
+        // reopens its path, so it is read to its end like any rotated file.
+        c.rotated = true;
+        log_.info("file " + c.at.path + " was rotated while closed; reading it to its end");
+      }
+      return false;
+    }
+    if (!complete) return false;
+    if (c.size > c.at.offset) {
+      const std::uint64_t abandoned = c.size - c.at.offset;
+      counters_.bytes_abandoned.fetch_add(abandoned, std::memory_order_relaxed);
+      log_.warn("file " + c.at.path + " was deleted before it got a descriptor, with " + std::to_string(abandoned) +
+                " bytes unread (raise MAX_OPEN_FILES)");
+    }
+    return true;
+  });
+}
+
+void FileSet::track(const Found& found, const Checkpoint& at, bool detached) {
+  if (has_descriptor_to_spare()) {
+    const Opened opened = open_file(found, at.offset, &at.fingerprint, detached);
+    if (opened == Opened::kYes) {
+      const std::uint64_t from = files_.back()->read_offset();
+      log_.info(std::string(detached ? "reading rotated file " : "following ") + found.path +
+                (from > 0 ? " from offset " + std::to_string(from) : std::string()));
+    }
+    if (opened != Opened::kNoDescriptor) return;  // kFailed: vanished or unreadable, the next scan retries
+  } else if (!warned_budget_) {
+    warned_budget_ = true;
+    log_.warn("more log files than MAX_OPEN_FILES=" + std::to_string(options_.max_open_files) +
+              ": the others are opened in turns, when they have lines to read");
+  }
+  closed_.push_back(Closed{at, found.size, detached});
+  closed_.back().at.path = found.path;
+  log_.debug("tracking " + found.path + " until a descriptor is free");
+}
+
+FileSet::Opened FileSet::open_file(const Found& found, std::uint64_t offset, const Fingerprint* expect,
+                                   bool detached, std::uint64_t id, std::optional<std::uint64_t> acked) {
+  try {
+    auto file = std::make_unique<TailedFile>(id != 0 ? id : next_id_++, found.path, options_.max_line_bytes,
+                                             options_.flush_partial_after, clock_);
+    if (offset > 0 && expect != nullptr && !file->starts_with(*expect)) offset = 0;
+    file->seek(offset);
+    if (acked && *acked < file->read_offset()) file->set_acked_offset(*acked);
+    file->detached = detached;
+    file->detached_at = clock_.now();
+    files_.push_back(std::move(file));
+    return Opened::kYes;
+  } catch (const OpenError& e) {
+    if (out_of_descriptors_error(e.error())) {
+      out_of_descriptors(e.what());
+      return Opened::kNoDescriptor;
+    }
+    log_.warn(e.what());  // vanished between listing and open, or unreadable: the next scan retries
+  } catch (const std::exception& e) {
+    log_.warn(e.what());
+  }
+  return Opened::kFailed;
+}
+
+void FileSet::out_of_descriptors(const std::string& what) {
+  waiting_with_data_ = true;
+  if (warned_out_of_descriptors_) return;
+  warned_out_of_descriptors_ = true;
+  log_.warn("out of file descriptors (" + what + "; the limit is " + descriptor_limit() +
+            " open files): retrying; lower MAX_OPEN_FILES or raise the limit (ulimit -n)");
+}
+
+bool FileSet::has_descriptor_to_spare() const {
+  return options_.max_open_files == 0 || files_.size() < options_.max_open_files;
+}
+
+bool FileSet::known(std::uint64_t device, std::uint64_t inode) const {
+  return std::any_of(files_.begin(), files_.end(), [&](const auto& file) { return same_file(*file, device, inode); }) ||
+         std::any_of(closed_.begin(), closed_.end(),
+                     [&](const Closed& c) { return c.at.device == device && c.at.inode == inode; });
+}
+
+bool FileSet::caught_up(TailedFile& file) const {
+  // Nothing read ahead of the acknowledgements (so nothing in flight refers
+  // to it by id), and nothing on disk past what was read.
+  return !file.detached && file.acked_offset() == file.read_offset() && file.size_on_disk() == file.read_offset();
+}
+
+void FileSet::close(std::size_t index) {
+  TailedFile& file = *files_[index];
+  closed_.push_back(Closed{
+      Checkpoint{file.device(), file.inode(), file.fingerprint(), file.acked_offset(), file.path()},
+      file.read_offset(), false});
+  files_.erase(files_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+void FileSet::close_inactive() {
+  if (options_.close_inactive.count() <= 0) return;
+  const auto now = clock_.now();
+  for (std::size_t i = files_.size(); i-- > 0;) {
+    TailedFile& file = *files_[i];
+    if (now - file.last_change() >= options_.close_inactive && caught_up(file)) {
+      log_.debug("closed " + file.path() + ": inactive for " + std::to_string(options_.close_inactive.count()) +
+                 " s (CLOSE_INACTIVE_S)");
+      close(i);
+    }
+  }
+}
+
+std::size_t FileSet::descriptors_to_spare() const {
+  if (options_.max_open_files == 0) return closed_.size() + 1;
+  return files_.size() < options_.max_open_files ? options_.max_open_files - files_.size() : 0;
+}
+
+void FileSet::close_caught_up(std::size_t count) {
+  std::vector<std::pair<MonotonicClock::time_point, std::uint64_t>> quiet;  // last change, id
+  for (const auto& file : files_) {
+    if (caught_up(*file)) quiet.emplace_back(file->last_change(), file->id());
+  }
+  count = std::min(count, quiet.size());
+  if (count == 0) return;
+  std::partial_sort(quiet.begin(), quiet.begin() + static_cast<std::ptrdiff_t>(count), quiet.end());
+  std::unordered_set<std::uint64_t> ids;
+  for (std::size_t k = 0; k < count; ++k) ids.insert(quiet[k].second);
+  for (std::size_t i = files_.size(); i-- > 0;) {
+    if (ids.count(files_[i]->id()) > 0) close(i);
+  }
+}
+
+void FileSet::take_turns(const std::vector<Found>& all) {
+  waiting_with_data_ = false;
+  // Grown, shorter than where it stood (truncated in place while closed), or
+  // rotated: it has lines to read. Taken in the order they were closed.
+  std::vector<Closed> wanting;
+  std::erase_if(closed_, [&](const Closed& c) {
+    if (!c.rotated && c.size == c.at.offset) return false;
+    wanting.push_back(c);
+    return true;
+  });
+  if (wanting.empty()) return;
+  if (descriptors_to_spare() < wanting.size()) close_caught_up(wanting.size() - descriptors_to_spare());
+  std::size_t next = 0;
+  for (; next < wanting.size() && has_descriptor_to_spare(); ++next) {
+    const Closed& c = wanting[next];
+    const Opened opened = open_file(Found{c.at.path, !c.rotated, c.at.device, c.at.inode, c.size}, c.at.offset,
+                                    &c.at.fingerprint, c.rotated);
+    if (opened == Opened::kNoDescriptor) break;
+    if (opened == Opened::kFailed) {
+      closed_.push_back(c);  // unreadable for now; dropped at the next scan if it is gone
+      continue;
+    }
+    if (!same_file(*files_.back(), c.at.device, c.at.inode)) {
+      // Another file took the path since the scan: this one is found by its
+      // inode at the next scan, or was deleted.
+      files_.pop_back();
+      closed_.push_back(c);
+      continue;
+    }
+    log_.debug("reopened " + c.at.path + " at offset " + std::to_string(files_.back()->read_offset()));
+    if (c.at.offset > 0 && files_.back()->read_offset() == 0) {
+      read_copy(c.at, all);  // truncated or rewritten while closed: the rest may be in a copy
+    }
+  }
+  if (next < wanting.size()) waiting_with_data_ = true;
+  closed_.insert(closed_.end(), wanting.begin() + static_cast<std::ptrdiff_t>(next), wanting.end());
+}
+
+void FileSet::index_closed() {
+  closed_paths_.clear();
+  for (const Closed& c : closed_) closed_paths_.insert(c.at.path);
+}
+
 void FileSet::resume_rotated(const std::vector<Found>& all) {
-  const auto opened = [&](const Found& f) {
-    return std::any_of(files_.begin(), files_.end(),
-                       [&](const auto& file) { return same_file(*file, f.device, f.inode); });
-  };
   const auto starts_with = [&](const Found& f, const Fingerprint& fp) {
     try {
       return TailedFile(0, f.path, options_.max_line_bytes).starts_with(fp);
@@ -146,19 +327,33 @@ void FileSet::resume_rotated(const std::vector<Found>& all) {
       // Known by inode and first bytes under a name the patterns do not match:
       // rotated while the sidecar was down. Its rest is read. (Another file
       // on a reused inode is not resumed.)
-      if (content_there && !globs_.matches(f.relative) && f.size > cp.offset) open_file(f, cp.offset, true);
+      if (content_there && !f.shipped && f.size > cp.offset && !known(f.device, f.inode)) {
+        track(f, cp, true);
+      }
     }
     if (content_there || cp.offset == 0 || cp.fingerprint.length == 0) continue;
-    // Truncated in place while the sidecar was down (copytruncate): the rest
-    // of what the checkpoint names is in the copy, a rotated name that starts
-    // with the same bytes.
-    for (const Found& f : all) {
-      if (globs_.matches(f.relative) || f.size <= cp.offset || opened(f) || !starts_with(f, cp.fingerprint)) continue;
-      log_.info("file " + cp.path + " was truncated in place while stopped; reading the rest of its copy " + f.path);
-      open_file(f, cp.offset, true);
-      break;
-    }
+    // Truncated in place while the sidecar was down (copytruncate).
+    if (read_copy(cp, all)) log_.info("file " + cp.path + " was truncated in place while stopped");
   }
+}
+
+bool FileSet::read_copy(const Checkpoint& cp, const std::vector<Found>& all) {
+  if (cp.fingerprint.length == 0) return false;
+  for (const Found& f : all) {
+    if (f.shipped || f.size <= cp.offset || known(f.device, f.inode)) continue;
+    try {
+      if (!TailedFile(0, f.path, options_.max_line_bytes).starts_with(cp.fingerprint)) continue;
+    } catch (const std::exception&) {
+      continue;  // vanished meanwhile
+    }
+    log_.info("reading the rest of " + cp.path + " from its copy " + f.path);
+    Checkpoint from = cp;
+    from.device = f.device;
+    from.inode = f.inode;
+    track(f, from, true);
+    return true;
+  }
+  return false;
 }
 
 void FileSet::handle_replaced(TailedFile& file) {
@@ -166,23 +361,32 @@ void FileSet::handle_replaced(TailedFile& file) {
   const std::uint64_t acked = file.acked_offset();
   const std::uint64_t old_id = file.id();
   const Fingerprint old_fp = file.fingerprint();
+  const std::string path = file.path();
   // Lines read from the old content may still be in flight, and come back
   // acknowledged by file id and offset. The copy holds the same bytes, so it
   // takes over the id (and where acknowledgements stand); the file itself goes
   // on under a new id, so those acknowledgements cannot move its new content.
   file.restart(next_id_++);
-  for (const Found& f : list_files()) {
-    if (same_file(file, f.device, f.inode) || f.size <= acked) continue;
-    const bool tracked = std::any_of(files_.begin(), files_.end(),
-                                     [&](const auto& other) { return same_file(*other, f.device, f.inode); });
-    if (tracked) continue;
-    TailedFile probe(0, f.path, options_.max_line_bytes);
-    if (old_fp.length == 0 || !probe.starts_with(old_fp)) continue;
-    log_.info("file " + file.path() + " was truncated in place; reading the rest of its copy " + f.path);
-    open_file(f, std::min(read_to, f.size), true, old_id, acked);
+  log_.warn("file " + path + " was truncated or rewritten; reading it again from the start");
+  std::vector<Found> all;
+  list_files(all);
+  for (const Found& f : all) {
+    if (f.size <= acked || known(f.device, f.inode)) continue;
+    try {
+      if (old_fp.length == 0 || !TailedFile(0, f.path, options_.max_line_bytes).starts_with(old_fp)) continue;
+    } catch (const std::exception&) {
+      continue;  // vanished meanwhile
+    }
+    log_.info("file " + path + " was truncated in place; reading the rest of its copy " + f.path);
+    // `file` is not used past this point: opening may move files_.
+    const Opened opened = open_file(f, std::min(read_to, f.size), nullptr, true, old_id, acked);
+    if (opened == Opened::kNoDescriptor) {
+      // Read again from what was acknowledged: lines in flight may come twice, none is lost.
+      closed_.push_back(Closed{Checkpoint{f.device, f.inode, old_fp, acked, f.path}, f.size, true});
+      index_closed();
+    }
     break;
   }
-  log_.warn("file " + file.path() + " was truncated or rewritten; reading it again from the start");
 }
 
 TailedFile* FileSet::find(std::uint64_t id) const {
@@ -193,7 +397,7 @@ TailedFile* FileSet::find(std::uint64_t id) const {
 }
 
 void FileSet::release_finished() {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = clock_.now();
   std::erase_if(files_, [&](const std::unique_ptr<TailedFile>& file) {
     if (!file->detached) return false;
     const std::uint64_t size = file->size_on_disk();
@@ -217,16 +421,29 @@ void FileSet::release_finished() {
 
 std::vector<Checkpoint> FileSet::checkpoints() const {
   std::vector<Checkpoint> out;
-  out.reserve(files_.size());
+  out.reserve(files_.size() + closed_.size());
   for (const auto& file : files_) {
     out.push_back(Checkpoint{file->device(), file->inode(), file->fingerprint(), file->acked_offset(), file->path()});
+  }
+  for (const Closed& c : closed_) out.push_back(c.at);
+  // Until a scan listed every folder, a file not yet seen may still be there.
+  if (first_scan_) {
+    for (const Checkpoint& cp : store_.all()) {
+      if (!known(cp.device, cp.inode)) out.push_back(cp);
+    }
   }
   return out;
 }
 
-std::uint64_t FileSet::unacknowledged_bytes() const {
+std::uint64_t FileSet::backlog_bytes() const {
   std::uint64_t total = 0;
-  for (const auto& file : files_) total += file->unread_bytes();
+  for (const auto& file : files_) {
+    const std::uint64_t size = file->size_on_disk();
+    if (size > file->acked_offset()) total += size - file->acked_offset();
+  }
+  for (const Closed& c : closed_) {
+    if (c.size > c.at.offset) total += c.size - c.at.offset;
+  }
   return total;
 }
 

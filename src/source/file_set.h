@@ -10,14 +10,29 @@
 // resumed under that name. A file truncated in place (copytruncate) is read
 // again from the start, and the copy logrotate made of it, when it is found by
 // its first bytes, is read from where the original was left.
+//
+// Descriptors are budgeted (`max_open_files`): files beyond it are tracked by
+// identity and acknowledged offset (a Checkpoint) without a descriptor, and
+// take turns. A file with unread bytes gets a descriptor before one that is
+// caught up, which gives its descriptor back; a detached file, or one with
+// lines not yet acknowledged, keeps its own (a rotated or deleted file cannot
+// be opened again). A caught-up file quiet for `close_inactive` is closed too.
+// A closed file is checked at each scan: grown, it is reopened at its offset
+// (from 0 when its first bytes changed); renamed away, it is read to its end
+// as a rotated file; deleted, it is dropped (what it had unread is counted as
+// abandoned). Running out of descriptors (EMFILE, ENFILE) is never taken for
+// a rotation or a deletion: it is warned about once and retried.
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/counters.h"
 #include "common/logger.h"
 #include "source/checkpoint_store.h"
@@ -37,16 +52,19 @@ struct FileSetOptions {
   // A rotated file is let go only after it stopped growing for this long: a
   // writer may still append to it until it reopens its path.
   std::chrono::milliseconds rotated_quiet{5000};
+  std::size_t max_open_files = 0;          // descriptors for log files; 0: no budget
+  std::chrono::seconds close_inactive{0};  // a caught-up file quiet this long is closed; 0: never
 };
 
 class FileSet {
  public:
   FileSet(FileSetOptions options, const CheckpointStore& checkpoints, FileWatcher& watcher, Counters& counters,
-          const Logger& log);
+          const Logger& log, const MonotonicClock& clock = cw::steady_clock());
 
   // Returns false while the folder does not exist (the app may create it later).
   bool rescan();
 
+  // Open files, the ones that can be read now.
   const std::vector<std::unique_ptr<TailedFile>>& files() const { return files_; }
   TailedFile* find(std::uint64_t id) const;
 
@@ -58,24 +76,74 @@ class FileSet {
   // outlived the rotated-file bound).
   void release_finished();
 
-  // Positions to persist: acknowledged offsets of every file still open.
+  // Positions to persist: acknowledged offsets of every file tracked, open or not.
   std::vector<Checkpoint> checkpoints() const;
-  std::uint64_t unacknowledged_bytes() const;
+  // Bytes on disk past the acknowledged offsets, open or closed (as of the last scan for closed files).
+  std::uint64_t backlog_bytes() const;
+
+  // Whether a closed file is at `path` (as of the last scan): a change there
+  // is a reason to rescan, which is when it is opened again.
+  bool is_closed(const std::string& path) const { return closed_paths_.count(path) > 0; }
+  // Files with unread bytes that wait for a descriptor: the caller should
+  // rescan soon (at the poll interval), as that is when turns are given.
+  bool waiting_for_descriptors() const { return waiting_with_data_; }
+  std::size_t closed_files() const { return closed_.size(); }
 
  private:
   struct Found {
     std::string path;
-    std::string relative;
+    bool shipped;  // the globs match its name
     std::uint64_t device;
     std::uint64_t inode;
     std::uint64_t size;
   };
-  std::vector<Found> list_files() const;  // every regular file under the folder (matching or not)
-  void list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out) const;
-  // `id` 0: a new one. `acked`: where acknowledgements stand, when behind `offset`.
-  void open_file(const Found& found, std::uint64_t offset, bool detached, std::uint64_t id = 0,
-                 std::optional<std::uint64_t> acked = std::nullopt);
+  struct Identity {
+    std::uint64_t device;
+    std::uint64_t inode;
+    bool operator==(const Identity&) const = default;
+  };
+  struct IdentityHash {
+    std::size_t operator()(const Identity& id) const { return id.inode * 0x9E3779B97F4A7C15ULL ^ id.device; }
+  };
+  // The files of a listing by identity, a shipped name first (hard links).
+  using ByIdentity = std::unordered_map<Identity, const Found*, IdentityHash>;
+  // A file tracked without a descriptor: where it stands, and its identity
+  // (device, inode, first bytes).
+  struct Closed {
+    Checkpoint at;
+    std::uint64_t size = 0;  // at the last scan
+    bool rotated = false;    // found only under a name the globs do not match: read it to its end
+  };
+  enum class Opened { kYes, kNoDescriptor, kFailed };
+
+  // Every regular file under the folder (matching or not), sorted by path.
+  // False when a folder could not be read for lack of descriptors: the list
+  // is then incomplete, and a file missing from it has not moved.
+  bool list_files(std::vector<Found>& out);
+  bool list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out);
+  // Opens `found` at `offset`, or at 0 when it no longer starts with `expect`
+  // (an inode reused for another file). `id` 0: a new one. `acked`: where
+  // acknowledgements stand, when behind `offset`.
+  Opened open_file(const Found& found, std::uint64_t offset, const Fingerprint* expect, bool detached,
+                   std::uint64_t id = 0, std::optional<std::uint64_t> acked = std::nullopt);
+  // Opens `found` when the budget has room, else tracks it closed at `at`.
+  void track(const Found& found, const Checkpoint& at, bool detached);
   void resume_rotated(const std::vector<Found>& all);
+  // Reads the rest of what `cp` names from the copy a copytruncate made (a
+  // rotated name that starts with the same bytes). False when there is none.
+  bool read_copy(const Checkpoint& cp, const std::vector<Found>& all);
+  void detach_missing(const ByIdentity& listed, bool complete);
+  void follow_closed(const ByIdentity& listed, bool complete);  // renames, rotations, deletions
+  void close_inactive();
+  void take_turns(const std::vector<Found>& all);  // descriptors to closed files with unread bytes
+  bool has_descriptor_to_spare() const;
+  std::size_t descriptors_to_spare() const;
+  void close_caught_up(std::size_t count);  // those quiet longest first
+  void close(std::size_t index);  // files_[index], caught up, becomes a Closed
+  bool caught_up(TailedFile& file) const;
+  bool known(std::uint64_t device, std::uint64_t inode) const;
+  void out_of_descriptors(const std::string& what);
+  void index_closed();  // closed_paths_ from closed_
 
   FileSetOptions options_;
   GlobSet globs_;
@@ -83,7 +151,13 @@ class FileSet {
   FileWatcher& watcher_;
   Counters& counters_;
   const Logger& log_;
+  const MonotonicClock& clock_;
   std::vector<std::unique_ptr<TailedFile>> files_;
+  std::vector<Closed> closed_;
+  std::unordered_set<std::string> closed_paths_;
+  bool waiting_with_data_ = false;
+  bool warned_budget_ = false;
+  bool warned_out_of_descriptors_ = false;
   std::uint64_t next_id_ = 1;
   bool reported_missing_ = false;
   bool first_scan_ = true;

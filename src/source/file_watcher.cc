@@ -38,7 +38,9 @@ void FileWatcher::disable(const std::string& why) {
 }
 
 void FileWatcher::watch(const std::string& dir) {
-  if (fd_ < 0 || std::find(watched_.begin(), watched_.end(), dir) != watched_.end()) return;
+  if (fd_ < 0 || std::any_of(watched_.begin(), watched_.end(), [&](const auto& w) { return w.second == dir; })) {
+    return;
+  }
   if (mode_ == WatchMode::kAuto) {
     const std::string remote = remote_filesystem_name(dir);
     if (!remote.empty()) {
@@ -48,13 +50,14 @@ void FileWatcher::watch(const std::string& dir) {
   }
   const uint32_t events = IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE |
                           IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
-  if (::inotify_add_watch(fd_, dir.c_str(), events) < 0) {
+  const int wd = ::inotify_add_watch(fd_, dir.c_str(), events);
+  if (wd < 0) {
     // Out of watches (fs.inotify.max_user_watches) or the folder vanished:
     // polling still finds everything, just later.
     log_.warn("cannot watch " + dir + " with inotify (" + std::strerror(errno) + "); polling it");
     return;
   }
-  watched_.push_back(dir);
+  watched_.emplace_back(wd, dir);
 }
 
 FileWatcher::Changes FileWatcher::consume() {
@@ -71,10 +74,17 @@ FileWatcher::Changes FileWatcher::consume() {
                           IN_Q_OVERFLOW | IN_IGNORED)) != 0) {
         changes.structure = true;
       }
+      if ((event->mask & (IN_MODIFY | IN_CLOSE_WRITE)) != 0 && event->len > 0) {
+        const auto dir = std::find_if(watched_.begin(), watched_.end(),
+                                      [&](const auto& w) { return w.first == event->wd; });
+        if (dir != watched_.end()) changes.modified.push_back(dir->second + "/" + event->name);
+      }
       if ((event->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) watched_.clear();  // re-added on rescan
       i += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
     }
   }
+  std::sort(changes.modified.begin(), changes.modified.end());
+  changes.modified.erase(std::unique(changes.modified.begin(), changes.modified.end()), changes.modified.end());
   return changes;
 }
 

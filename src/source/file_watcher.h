@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/logger.h"
@@ -37,6 +38,7 @@ class FileWatcher {
   struct Changes {
     bool any = false;
     bool structure = false;  // files created, moved or deleted: rescan the folders
+    std::vector<std::string> modified;  // paths written to, once each
   };
   Changes consume();  // reads every pending event
 
@@ -46,7 +48,7 @@ class FileWatcher {
   const Logger& log_;
   WatchMode mode_;
   int fd_ = -1;
-  std::vector<std::string> watched_;
+  std::vector<std::pair<int, std::string>> watched_;  // watch descriptor, folder
 };
 
 }  // namespace cw::source

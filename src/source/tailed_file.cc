@@ -30,10 +30,18 @@ std::size_t utf8_cut(const char* text, std::size_t limit) {
 }  // namespace
 
 TailedFile::TailedFile(std::uint64_t id, std::string path, std::size_t max_line_bytes,
-                       std::chrono::milliseconds flush_partial_after)
-    : id_(id), path_(std::move(path)), max_line_bytes_(max_line_bytes), flush_partial_after_(flush_partial_after) {
+                       std::chrono::milliseconds flush_partial_after, const MonotonicClock& clock)
+    : id_(id),
+      path_(std::move(path)),
+      max_line_bytes_(max_line_bytes),
+      flush_partial_after_(flush_partial_after),
+      clock_(&clock),
+      last_change_(clock.now()) {
   fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
+  if (fd_ < 0) {
+    const int error = errno;
+    throw OpenError("cannot open " + path_ + ": " + std::strerror(error), error);
+  }
   struct stat st {};
   if (::fstat(fd_, &st) != 0) {
     ::close(fd_);
@@ -81,7 +89,7 @@ bool TailedFile::was_replaced_in_place() {
   if (size < read_offset()) return true;
   if (size == last_size_) return false;
   last_size_ = size;
-  last_change_ = std::chrono::steady_clock::now();
+  last_change_ = clock_->now();
   // Grown: normally appended to, but a copytruncate followed by new writes
   // larger than what was read shows only as other first bytes.
   return fingerprint_.length > 0 && !starts_with(fingerprint_);
@@ -143,7 +151,7 @@ std::optional<Line> TailedFile::next_line(bool flush_partial) {
     release_buffer();  // a quiet file holds no buffer
     return std::nullopt;
   }
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = clock_->now();
   if (pending != partial_seen_) {
     partial_seen_ = pending;
     partial_since_ = now;

@@ -14,10 +14,12 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "source/checkpoint_store.h"
 
 namespace cw::source {
@@ -32,11 +34,24 @@ struct Line {
   std::uint64_t line_start = 0;  // offset where the (split) line began
 };
 
+// The file could not be opened; `error` is the errno (EMFILE and ENFILE: out
+// of descriptors, which says nothing about the file).
+class OpenError : public std::runtime_error {
+ public:
+  OpenError(const std::string& what, int error) : std::runtime_error(what), error_(error) {}
+  int error() const { return error_; }
+
+ private:
+  int error_;
+};
+
 class TailedFile {
  public:
-  // Throws std::runtime_error when the file cannot be opened.
+  // Throws OpenError when the file cannot be opened. `clock` times quiet
+  // spells (last_change(), the partial-line flush).
   TailedFile(std::uint64_t id, std::string path, std::size_t max_line_bytes,
-             std::chrono::milliseconds flush_partial_after = std::chrono::milliseconds(0));
+             std::chrono::milliseconds flush_partial_after = std::chrono::milliseconds(0),
+             const MonotonicClock& clock = cw::steady_clock());
   ~TailedFile();
   TailedFile(const TailedFile&) = delete;
   TailedFile& operator=(const TailedFile&) = delete;
@@ -98,13 +113,14 @@ class TailedFile {
   std::uint64_t inode_ = 0;
   Fingerprint fingerprint_;
   std::chrono::milliseconds flush_partial_after_;
+  const MonotonicClock* clock_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;         // first unconsumed byte in buffer_
   std::size_t end_ = 0;           // one past the last byte read into buffer_
   std::uint64_t file_offset_ = 0; // file offset of buffer_[0]
   std::uint64_t acked_offset_ = 0;
   std::uint64_t last_size_ = 0;   // at the last was_replaced_in_place()
-  std::chrono::steady_clock::time_point last_change_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_change_;
   std::uint32_t split_part_ = 0;  // parts of the current long line emitted so far
   std::uint64_t split_start_ = 0;
   std::size_t partial_seen_ = 0;  // size of the unfinished last line when last looked at
