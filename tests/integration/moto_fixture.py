@@ -250,14 +250,15 @@ def run_sidecar(args, env=None, cwd=None, timeout=60, home=None, tz="UTC"):
             shutil.rmtree(own_home, ignore_errors=True)
 
 
-def start_sidecar(args, env=None, cwd=None, home=None, tz="UTC", stderr_path=None):
-    """Start cw-sidecar in the background (follow mode). Caller stops it."""
+def start_sidecar(args, env=None, cwd=None, home=None, tz="UTC", stderr_path=None, preexec_fn=None):
+    """Start cw-sidecar in the background (follow mode). Caller stops it.
+    `preexec_fn` runs in the child before the exec (e.g. to set its limits)."""
     home = home or cwd
     err = open(stderr_path, "wb") if stderr_path else subprocess.DEVNULL
     try:
         return subprocess.Popen([sidecar_path()] + list(args), env=clean_env(home, env, tz),
                                 cwd=cwd, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err)
+                                stdout=subprocess.DEVNULL, stderr=err, preexec_fn=preexec_fn)
     finally:
         if stderr_path:
             err.close()

@@ -124,13 +124,14 @@ class TailTestCase(mf.MotoTestCase):
         return not any(t is self for t, _ in list(result.failures) + list(result.errors))
 
     # -- the sidecar ---------------------------------------------------------
-    def start(self, *extra, env=None, log_path=None):
+    def start(self, *extra, env=None, log_path=None, preexec_fn=None):
         self.runs += 1
         errpath = os.path.join(self.tmp, f"sidecar-{self.runs}.stderr")
         settings = {"STATE_DIR": self.state, "POLL_INTERVAL_MS": "100", "LOG_LEVEL": "info"}
         settings.update(env or {})
         p = mf.start_sidecar(["--log-path", log_path or self.logdir, "--log-group", self.group] + list(extra),
-                             env=self.moto.sidecar_env(**settings), cwd=self.tmp, stderr_path=errpath)
+                             env=self.moto.sidecar_env(**settings), cwd=self.tmp, stderr_path=errpath,
+                             preexec_fn=preexec_fn)
         p.errpath = errpath
         self.procs.append(p)
         return p
