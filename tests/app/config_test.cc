@@ -1,6 +1,8 @@
 #include "app/config.h"
+#include "app/descriptor_limit.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -118,6 +120,33 @@ TEST_F(ConfigTest, StateLockWaitIsForEverUnlessBounded) {
   for (const char* bad : {"abc", "-1", "1s", "never"}) {
     EXPECT_NE(error_of({"--state-lock-wait-s", bad}).find("STATE_LOCK_WAIT_S"), std::string::npos) << bad;
   }
+}
+
+TEST_F(ConfigTest, TheFileBudgetComesFromTheLimitUnlessSetAndInactiveFilesCloseAfterFiveMinutes) {
+  const Config defaults = parse({});
+  EXPECT_FALSE(defaults.max_open_files.has_value());
+  EXPECT_EQ(defaults.close_inactive, std::chrono::seconds(300));
+  env_.set("MAX_OPEN_FILES", "200");
+  env_.set("CLOSE_INACTIVE_S", "0");
+  const Config set = parse({});
+  EXPECT_EQ(set.max_open_files, 200u);
+  EXPECT_EQ(set.close_inactive, std::chrono::seconds(0));
+  for (const char* bad : {"0", "-5", "many"}) {
+    EXPECT_NE(error_of({"--max-open-files", bad}).find("MAX_OPEN_FILES"), std::string::npos) << bad;
+  }
+  EXPECT_NE(error_of({"--close-inactive-s", "5m"}).find("CLOSE_INACTIVE_S"), std::string::npos);
+}
+
+TEST(DescriptorLimit, TheBudgetKeepsAReserveForConnectionsAndStateFiles) {
+  EXPECT_EQ(default_max_open_files(1024, 1), 1024u - descriptor_reserve(1));
+  EXPECT_GT(descriptor_reserve(8), descriptor_reserve(1));  // each sender holds sockets
+  EXPECT_EQ(default_max_open_files(10, 1), 1u);             // a tiny limit still follows one file
+  const DescriptorLimit raised = raise_descriptor_limit();
+  rlimit now{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &now), 0);
+  EXPECT_EQ(now.rlim_cur, now.rlim_max);
+  EXPECT_EQ(raised.now, now.rlim_cur);
+  EXPECT_LE(raised.before, raised.now);
 }
 
 TEST_F(ConfigTest, PrecedenceFlagOverEnvironmentOverDotenvOverDefault) {

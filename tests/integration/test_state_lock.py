@@ -75,11 +75,15 @@ class StateLockTest(tc.TailTestCase):
                         time.sleep(ahead)  # pacing the writer, not synchronisation
             done.set()
 
+        # The first ships, then live lines start, and the first is stopped
+        # while they are being written (waiting for the first batch before
+        # the writer starts keeps a loaded machine from finishing the writes
+        # before the stop).
+        backlog_size = os.path.getsize(path)
+        mf.wait_until(lambda: tc.tally(self.messages())[0], 20 * tc.SLOW, interval=0.2, what="the first to ship")
         thread = threading.Thread(target=writer, daemon=True)
         thread.start()
-        # Stop the first while lines are still being written.
-        mf.wait_until(lambda: os.path.getsize(path) > 0 and not done.is_set() and
-                      tc.tally(self.messages())[0], 20 * tc.SLOW, interval=0.2, what="the first to ship")
+        mf.wait_until(lambda: os.path.getsize(path) > backlog_size, 20 * tc.SLOW, what="live lines")
         self.stop(first, first_signal)
         stopped_at = time.monotonic()
         checkpointed = checkpointed_lines(self.state, path)
