@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 namespace cw::source {
 namespace {
@@ -249,7 +250,7 @@ void FileSet::close_inactive() {
 }
 
 std::size_t FileSet::descriptors_to_spare() const {
-  if (options_.max_open_files == 0) return closed_.size() + 1;
+  if (options_.max_open_files == 0) return std::numeric_limits<std::size_t>::max();
   return files_.size() < options_.max_open_files ? options_.max_open_files - files_.size() : 0;
 }
 

@@ -136,6 +136,26 @@ TEST_F(FileBudgetTest, ACaughtUpFileQuietForCloseInactiveIsClosedAndReopenedWhen
   EXPECT_EQ(seen, (std::map<std::string, int>{{"one", 1}, {"two", 1}}));
 }
 
+TEST_F(FileBudgetTest, WithoutABudgetAReopenedFileClosesNoOther) {
+  write_file(logs_ + "/quiet1.log", "q1\n");
+  write_file(logs_ + "/quiet2.log", "q2\n");
+  auto set = make_set(0, std::chrono::seconds(10));
+  std::map<std::string, int> seen;
+  ASSERT_TRUE(set->rescan());
+  read_and_acknowledge(*set, seen);
+  clock_.advance(std::chrono::seconds(10));
+  ASSERT_TRUE(set->rescan());
+  ASSERT_EQ(set->closed_files(), 2u);
+  write_file(logs_ + "/busy.log", "b\n");
+  ASSERT_TRUE(set->rescan());
+  read_and_acknowledge(*set, seen);  // busy.log: caught up, but not inactive
+  append_file(logs_ + "/quiet1.log", "again\n");
+  append_file(logs_ + "/quiet2.log", "again\n");
+  ASSERT_TRUE(set->rescan());
+  EXPECT_EQ(set->files().size(), 3u);
+  EXPECT_EQ(set->closed_files(), 0u);
+}
+
 TEST_F(FileBudgetTest, AFileRotatedWhileClosedIsReadToItsEnd) {
   const std::string path = logs_ + "/app.log";
   write_file(path, "one\n");
