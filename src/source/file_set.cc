@@ -212,10 +212,6 @@ void FileSet::out_of_descriptors(const std::string& what) {
             " open files): retrying; lower MAX_OPEN_FILES or raise the limit (ulimit -n)");
 }
 
-bool FileSet::has_descriptor_to_spare() const {
-  return options_.max_open_files == 0 || files_.size() < options_.max_open_files;
-}
-
 bool FileSet::known(std::uint64_t device, std::uint64_t inode) const {
   return std::any_of(files_.begin(), files_.end(), [&](const auto& file) { return same_file(*file, device, inode); }) ||
          std::any_of(closed_.begin(), closed_.end(),
@@ -300,7 +296,11 @@ void FileSet::take_turns(const std::vector<Found>& all) {
     }
     log_.debug("reopened " + c.at.path + " at offset " + std::to_string(files_.back()->read_offset()));
     if (c.at.offset > 0 && files_.back()->read_offset() == 0) {
-      read_copy(c.at, all);  // truncated or rewritten while closed: the rest may be in a copy
+      // Truncated or rewritten while closed: the rest may be in a copy.
+      if (const Found* copy = read_copy(c.at, all)) {
+        log_.info("file " + c.at.path + " was truncated in place while closed; reading the rest of its copy " +
+                  copy->path);
+      }
     }
   }
   if (next < wanting.size()) waiting_with_data_ = true;
@@ -313,18 +313,11 @@ void FileSet::index_closed() {
 }
 
 void FileSet::resume_rotated(const std::vector<Found>& all) {
-  const auto starts_with = [&](const Found& f, const Fingerprint& fp) {
-    try {
-      return TailedFile(0, f.path, options_.max_line_bytes).starts_with(fp);
-    } catch (const std::exception&) {
-      return false;  // vanished meanwhile
-    }
-  };
   for (const Checkpoint& cp : store_.all()) {
     bool content_there = false;
     for (const Found& f : all) {
       if (f.device != cp.device || f.inode != cp.inode) continue;
-      content_there = f.size >= cp.offset && starts_with(f, cp.fingerprint);
+      content_there = f.size >= cp.offset && starts_with(f.path, cp.fingerprint);
       // Known by inode and first bytes under a name the patterns do not match:
       // rotated while the sidecar was down. Its rest is read. (Another file
       // on a reused inode is not resumed.)
@@ -332,29 +325,41 @@ void FileSet::resume_rotated(const std::vector<Found>& all) {
         track(f, cp, true);
       }
     }
-    if (content_there || cp.offset == 0 || cp.fingerprint.length == 0) continue;
+    if (content_there || cp.offset == 0) continue;
     // Truncated in place while the sidecar was down (copytruncate).
-    if (read_copy(cp, all)) log_.info("file " + cp.path + " was truncated in place while stopped");
+    if (const Found* copy = read_copy(cp, all)) {
+      log_.info("file " + cp.path + " was truncated in place while stopped; reading the rest of its copy " +
+                copy->path);
+    }
   }
 }
 
-bool FileSet::read_copy(const Checkpoint& cp, const std::vector<Found>& all) {
-  if (cp.fingerprint.length == 0) return false;
-  for (const Found& f : all) {
-    if (f.shipped || f.size <= cp.offset || known(f.device, f.inode)) continue;
-    try {
-      if (!TailedFile(0, f.path, options_.max_line_bytes).starts_with(cp.fingerprint)) continue;
-    } catch (const std::exception&) {
-      continue;  // vanished meanwhile
-    }
-    log_.info("reading the rest of " + cp.path + " from its copy " + f.path);
-    Checkpoint from = cp;
-    from.device = f.device;
-    from.inode = f.inode;
-    track(f, from, true);
-    return true;
+bool FileSet::starts_with(const std::string& path, const Fingerprint& fp) const {
+  try {
+    return TailedFile(0, path, options_.max_line_bytes).starts_with(fp);
+  } catch (const std::exception&) {
+    return false;  // vanished meanwhile
   }
-  return false;
+}
+
+const FileSet::Found* FileSet::find_copy(const Fingerprint& fp, std::uint64_t past, const std::vector<Found>& all,
+                                         bool rotated_names_only) const {
+  if (fp.length == 0) return nullptr;
+  for (const Found& f : all) {
+    if ((rotated_names_only && f.shipped) || f.size <= past || known(f.device, f.inode)) continue;
+    if (starts_with(f.path, fp)) return &f;
+  }
+  return nullptr;
+}
+
+const FileSet::Found* FileSet::read_copy(const Checkpoint& cp, const std::vector<Found>& all) {
+  const Found* copy = find_copy(cp.fingerprint, cp.offset, all, true);
+  if (copy == nullptr) return nullptr;
+  Checkpoint from = cp;
+  from.device = copy->device;
+  from.inode = copy->inode;
+  track(*copy, from, true);
+  return copy;
 }
 
 void FileSet::handle_replaced(TailedFile& file) {
@@ -362,32 +367,23 @@ void FileSet::handle_replaced(TailedFile& file) {
   const std::uint64_t acked = file.acked_offset();
   const std::uint64_t old_id = file.id();
   const Fingerprint old_fp = file.fingerprint();
-  const std::string path = file.path();
+  const std::string path = file.path();  // `file` may move once files_ grows
   // Lines read from the old content may still be in flight, and come back
   // acknowledged by file id and offset. The copy holds the same bytes, so it
   // takes over the id (and where acknowledgements stand); the file itself goes
   // on under a new id, so those acknowledgements cannot move its new content.
   file.restart(next_id_++);
-  log_.warn("file " + path + " was truncated or rewritten; reading it again from the start");
   std::vector<Found> all;
   list_files(all);
-  for (const Found& f : all) {
-    if (f.size <= acked || known(f.device, f.inode)) continue;
-    try {
-      if (old_fp.length == 0 || !TailedFile(0, f.path, options_.max_line_bytes).starts_with(old_fp)) continue;
-    } catch (const std::exception&) {
-      continue;  // vanished meanwhile
-    }
-    log_.info("file " + path + " was truncated in place; reading the rest of its copy " + f.path);
-    // `file` is not used past this point: opening may move files_.
-    const Opened opened = open_file(f, std::min(read_to, f.size), nullptr, true, old_id, acked);
-    if (opened == Opened::kNoDescriptor) {
+  if (const Found* copy = find_copy(old_fp, acked, all, false)) {
+    log_.info("file " + path + " was truncated in place; reading the rest of its copy " + copy->path);
+    if (open_file(*copy, std::min(read_to, copy->size), nullptr, true, old_id, acked) == Opened::kNoDescriptor) {
       // Read again from what was acknowledged: lines in flight may come twice, none is lost.
-      closed_.push_back(Closed{Checkpoint{f.device, f.inode, old_fp, acked, f.path}, f.size, true});
+      closed_.push_back(Closed{Checkpoint{copy->device, copy->inode, old_fp, acked, copy->path}, copy->size, true});
       index_closed();
     }
-    break;
   }
+  log_.warn("file " + path + " was truncated or rewritten; reading it again from the start");
 }
 
 TailedFile* FileSet::find(std::uint64_t id) const {

@@ -129,15 +129,22 @@ class FileSet {
   // Opens `found` when the budget has room, else tracks it closed at `at`.
   void track(const Found& found, const Checkpoint& at, bool detached);
   void resume_rotated(const std::vector<Found>& all);
-  // Reads the rest of what `cp` names from the copy a copytruncate made (a
-  // rotated name that starts with the same bytes). False when there is none.
-  bool read_copy(const Checkpoint& cp, const std::vector<Found>& all);
+  // Whether the file at `path` starts with `fp` (false when it vanished).
+  bool starts_with(const std::string& path, const Fingerprint& fp) const;
+  // The copy a copytruncate made of content that starts with `fp`: a file not
+  // tracked, longer than `past`, with those first bytes (under a name the
+  // globs do not match, when `rotated_names_only`). Null when there is none.
+  const Found* find_copy(const Fingerprint& fp, std::uint64_t past, const std::vector<Found>& all,
+                         bool rotated_names_only) const;
+  // Reads the rest of what `cp` names from its copy under a rotated name;
+  // returns the copy, or null when there is none.
+  const Found* read_copy(const Checkpoint& cp, const std::vector<Found>& all);
   void detach_missing(const ByIdentity& listed, bool complete);
   void follow_closed(const ByIdentity& listed, bool complete);  // renames, rotations, deletions
   void close_inactive();
   void take_turns(const std::vector<Found>& all);  // descriptors to closed files with unread bytes
-  bool has_descriptor_to_spare() const;
   std::size_t descriptors_to_spare() const;
+  bool has_descriptor_to_spare() const { return descriptors_to_spare() > 0; }
   void close_caught_up(std::size_t count);  // those quiet longest first
   void close(std::size_t index);  // files_[index], caught up, becomes a Closed
   bool caught_up(TailedFile& file) const;
