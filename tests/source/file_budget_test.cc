@@ -51,6 +51,19 @@ class FileBudgetTest : public ::testing::Test {
     }
   }
 
+  // A set with no budget whose files (written before) were read, acknowledged
+  // and then closed for `close_inactive` of quiet.
+  std::unique_ptr<FileSet> all_closed_for_inactivity(std::chrono::seconds close_inactive,
+                                                     std::map<std::string, int>& seen) {
+    auto set = make_set(0, close_inactive);
+    EXPECT_TRUE(set->rescan());
+    read_and_acknowledge(*set, seen);
+    clock_.advance(close_inactive);
+    EXPECT_TRUE(set->rescan());
+    EXPECT_EQ(set->files().size(), 0u);
+    return set;
+  }
+
   int warnings() const {
     const std::string text = read_file(dir_ / "sidecar.log");
     int n = 0;
@@ -139,12 +152,8 @@ TEST_F(FileBudgetTest, ACaughtUpFileQuietForCloseInactiveIsClosedAndReopenedWhen
 TEST_F(FileBudgetTest, WithoutABudgetAReopenedFileClosesNoOther) {
   write_file(logs_ + "/quiet1.log", "q1\n");
   write_file(logs_ + "/quiet2.log", "q2\n");
-  auto set = make_set(0, std::chrono::seconds(10));
   std::map<std::string, int> seen;
-  ASSERT_TRUE(set->rescan());
-  read_and_acknowledge(*set, seen);
-  clock_.advance(std::chrono::seconds(10));
-  ASSERT_TRUE(set->rescan());
+  auto set = all_closed_for_inactivity(std::chrono::seconds(10), seen);
   ASSERT_EQ(set->closed_files(), 2u);
   write_file(logs_ + "/busy.log", "b\n");
   ASSERT_TRUE(set->rescan());
@@ -159,12 +168,8 @@ TEST_F(FileBudgetTest, WithoutABudgetAReopenedFileClosesNoOther) {
 TEST_F(FileBudgetTest, AFileRotatedWhileClosedIsReadToItsEnd) {
   const std::string path = logs_ + "/app.log";
   write_file(path, "one\n");
-  auto set = make_set(0, std::chrono::seconds(1));
   std::map<std::string, int> seen;
-  ASSERT_TRUE(set->rescan());
-  read_and_acknowledge(*set, seen);
-  clock_.advance(std::chrono::seconds(1));
-  ASSERT_TRUE(set->rescan());
+  auto set = all_closed_for_inactivity(std::chrono::seconds(1), seen);
   ASSERT_EQ(set->closed_files(), 1u);
 
   append_file(path, "last words\n");
@@ -182,12 +187,8 @@ TEST_F(FileBudgetTest, AFileRotatedWhileClosedIsReadToItsEnd) {
 TEST_F(FileBudgetTest, AFileTruncatedWhileClosedIsReadAgainFromTheStart) {
   const std::string path = logs_ + "/app.log";
   write_file(path, "a long first line\n");
-  auto set = make_set(0, std::chrono::seconds(1));
   std::map<std::string, int> seen;
-  ASSERT_TRUE(set->rescan());
-  read_and_acknowledge(*set, seen);
-  clock_.advance(std::chrono::seconds(1));
-  ASSERT_TRUE(set->rescan());
+  auto set = all_closed_for_inactivity(std::chrono::seconds(1), seen);
   ASSERT_EQ(set->closed_files(), 1u);
   write_file(path, "short\n");
   ASSERT_TRUE(set->rescan());
