@@ -37,20 +37,14 @@ Pipeline::Pipeline(PipelineOptions options, PipelineParts parts)
 void Pipeline::run() {
   next_rescan_ = Clock::now();  // the first round scans at once
   last_rescan_ = next_rescan_;
+  next_check_ = Clock::time_point::max();
   next_summary_ = Clock::now() + options_.summary_interval;
   for (;;) {
     p_.senders.check_fatal();
     apply_acknowledgements();
     p_.counters.backlog_bytes.store(static_cast<std::int64_t>(p_.files.backlog_bytes()), std::memory_order_relaxed);
     if (p_.shutdown.requested()) break;
-    if (Clock::now() >= next_rescan_) {
-      p_.files.rescan();
-      last_rescan_ = Clock::now();
-      // With inotify the periodic scan is only a safety net, unless files
-      // with lines to read wait for a descriptor: turns are given at scans.
-      const bool safety_net_only = p_.watcher.active() && !p_.files.waiting_for_descriptors();
-      next_rescan_ = Clock::now() + (safety_net_only ? 10 * options_.poll_interval : options_.poll_interval);
-    }
+    look_for_changes();
     const bool progressed = read_round();
     const bool linger_over = Clock::now() - batch_opened_ >= options_.linger;
     if (batch_ != nullptr && ((!progressed && options_.once) || linger_over)) hand_over();
@@ -64,12 +58,32 @@ void Pipeline::run() {
   drain();
 }
 
+void Pipeline::look_for_changes() {
+  const auto now = Clock::now();
+  if (now >= next_check_) {
+    next_check_ = now + options_.safety_check_interval;
+    if (p_.files.safety_check()) {
+      p_.log.debug("the folders changed without a watch event: rescanning");
+      next_rescan_ = now;
+    }
+  }
+  if (now < next_rescan_) return;
+  p_.files.rescan();
+  last_rescan_ = Clock::now();
+  // With every folder watched, the watcher says when to scan again. Polling
+  // (and turns for files waiting for a descriptor) scans every interval.
+  const bool watched = p_.watcher.complete() && !p_.files.waiting_for_descriptors();
+  next_rescan_ = watched ? Clock::time_point::max() : last_rescan_ + options_.poll_interval;
+  next_check_ = watched ? last_rescan_ + options_.safety_check_interval : Clock::time_point::max();
+}
+
 bool Pipeline::read_round() {
   bool progressed = false;
   const auto& files = p_.files.files();
   for (std::size_t i = 0; i < files.size(); ++i) {  // by index: handle_replaced may add a file
     if (p_.shutdown.requested()) break;  // stop reading; what was read is still sent
     source::TailedFile& file = *files[i];
+    if (!file.due && !file.detached) continue;  // quiet: not even a system call
     if (file.was_replaced_in_place()) p_.files.handle_replaced(file);
     // A rotated file gets no more writes once its writer reopened the new one:
     // after a while its unfinished last line is shipped as it is.
@@ -251,7 +265,8 @@ void Pipeline::drain() {
 }
 
 std::chrono::milliseconds Pipeline::next_timeout() const {
-  auto until = next_rescan_;
+  auto until = std::min(next_rescan_, next_check_);
+  if (p_.files.wants_timed_look()) until = std::min(until, Clock::now() + options_.poll_interval);
   if (batch_ != nullptr && !batch_->sources().empty()) until = std::min(until, batch_opened_ + options_.linger);
   if (const auto due = p_.checkpoints.sync_due()) until = std::min(until, *due);
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
@@ -270,8 +285,7 @@ void Pipeline::wait(std::chrono::milliseconds timeout, bool wake_on_stop) {
     const auto changes = p_.watcher.consume();
     if (changes.structure) {
       next_rescan_ = Clock::now();
-    } else if (std::any_of(changes.modified.begin(), changes.modified.end(),
-                           [&](const std::string& path) { return p_.files.is_closed(path); })) {
+    } else if (p_.files.mark_changed(changes.modified)) {
       // A closed file has lines to read: it gets a descriptor at a scan,
       // at most one poll interval after the last.
       next_rescan_ = std::min(next_rescan_, last_rescan_ + options_.poll_interval);

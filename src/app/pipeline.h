@@ -7,7 +7,7 @@
 // when stopping). A file's checkpoint moves only after every batch holding
 // lines before that point was accepted (AckTracker). Between rounds the thread
 // sleeps in poll() until a file changes, a batch completes, a stop is
-// requested, or the next check is due.
+// requested, or the next check is due. Only files that changed are read.
 
 #include <chrono>
 #include <cstdint>
@@ -33,6 +33,9 @@ namespace cw::app {
 struct PipelineOptions {
   bool once = false;
   std::chrono::milliseconds poll_interval{500};
+  // With every folder watched by inotify: how often the folders' names are
+  // checked against what is tracked, in case an event was missed.
+  std::chrono::milliseconds safety_check_interval{std::chrono::seconds(60)};
   std::chrono::milliseconds linger{200};
   std::chrono::milliseconds grace{5000};  // after a stop request, for sending what was read
   std::chrono::milliseconds summary_interval{std::chrono::minutes(5)};
@@ -66,7 +69,8 @@ class Pipeline {
   void run();
 
  private:
-  bool read_round();  // true when some line was read
+  void look_for_changes();  // rescans or safety-checks the folders when due
+  bool read_round();  // true when some line was read (from files that are due)
   // These return false when a stop came while waiting for a free batch.
   bool add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms);
   bool add_split_line(const source::TailedFile& file, const source::Line& line, std::int64_t now_ms);
@@ -85,6 +89,7 @@ class Pipeline {
   std::chrono::steady_clock::time_point batch_opened_;  // of batch_, once it holds a line
   std::chrono::steady_clock::time_point next_rescan_;   // set by run()
   std::chrono::steady_clock::time_point last_rescan_;   // set by run() before it is read
+  std::chrono::steady_clock::time_point next_check_;    // the next safety_check(), with every folder watched
   std::chrono::steady_clock::time_point next_summary_;  // set by run()
   std::string restamped_;
   transform::SplitLine split_;

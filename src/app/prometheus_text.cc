@@ -152,6 +152,10 @@ std::string render_prometheus(const Counters& c, const MetricsContext& context) 
   }
   w.gauge("cw_sidecar_files_tracked", "Log files being followed.",
           std::to_string(std::max<std::int64_t>(0, get(c.files_tracked))));
+  w.gauge("cw_sidecar_folders_polled",
+          "Log folders followed by polling rather than inotify (WATCH_MODE=poll, a network filesystem, or out of "
+          "inotify instances or watches: the log names the sysctl).",
+          std::to_string(std::max<std::int64_t>(0, get(c.folders_polled))));
   w.gauge("cw_sidecar_state_lock_waiting",
           "1 while another sidecar owns STATE_DIR and this one waits for it to stop (nothing is shipped).",
           c.waiting_for_state_lock.load(std::memory_order_relaxed) ? "1" : "0");

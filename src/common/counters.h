@@ -59,6 +59,7 @@ struct Counters {
   std::atomic<std::int64_t> failing_since_ms{0};      // epoch ms of the first failure of the current run of failures, 0 if none
   std::atomic<std::int64_t> credentials_expiry_ms{0}; // 0: long-term credentials
   std::atomic<std::int64_t> files_tracked{0};
+  std::atomic<std::int64_t> folders_polled{0};  // log folders not watched by inotify, as of the last scan
   std::atomic<bool> waiting_for_state_lock{false};  // another sidecar owns STATE_DIR
 
   // "lines=... accepted=... ..." for the summary log line.

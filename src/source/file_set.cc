@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <unordered_set>
 
 namespace cw::source {
 namespace {
@@ -38,7 +39,8 @@ FileSet::FileSet(FileSetOptions options, const CheckpointStore& checkpoints, Fil
       log_(log),
       clock_(clock) {}
 
-bool FileSet::list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out) {
+bool FileSet::list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out,
+                       std::vector<std::string>& dirs) {
   DIR* handle = ::opendir(dir.c_str());
   if (handle == nullptr) {
     if (!out_of_descriptors_error(errno)) return true;  // vanished or unreadable: nothing there to follow
@@ -46,6 +48,7 @@ bool FileSet::list_dir(const std::string& dir, const std::string& relative, int 
     return false;
   }
   watcher_.watch(dir);
+  dirs.push_back(dir);
   bool complete = true;
   while (const dirent* entry = ::readdir(handle)) {
     const std::string_view name(entry->d_name);
@@ -57,7 +60,7 @@ bool FileSet::list_dir(const std::string& dir, const std::string& relative, int 
     if (S_ISREG(st.st_mode)) {
       out.push_back(Found{path, globs_.matches(rel), st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size)});
     } else if (S_ISDIR(st.st_mode) && globs_.recursive() && depth < kMaxDepth) {
-      complete = list_dir(path, rel, depth + 1, out) && complete;
+      complete = list_dir(path, rel, depth + 1, out, dirs) && complete;
     }
   }
   ::closedir(handle);
@@ -65,7 +68,12 @@ bool FileSet::list_dir(const std::string& dir, const std::string& relative, int 
 }
 
 bool FileSet::list_files(std::vector<Found>& out) {
-  const bool complete = list_dir(options_.directory, "", 0, out);
+  std::vector<std::string> dirs;
+  const bool complete = list_dir(options_.directory, "", 0, out, dirs);
+  if (complete) watcher_.retain(dirs);
+  counters_.folders_polled.store(std::count_if(dirs.begin(), dirs.end(),
+                                               [&](const std::string& dir) { return !watcher_.watching(dir); }),
+                                 std::memory_order_relaxed);
   std::sort(out.begin(), out.end(), [](const Found& a, const Found& b) { return a.path < b.path; });
   return complete;
 }
@@ -113,7 +121,7 @@ bool FileSet::rescan() {
   }
   close_inactive();
   take_turns(all);
-  index_closed();
+  index_paths();
   counters_.files_tracked.store(static_cast<std::int64_t>(files_.size() + closed_.size()),
                                 std::memory_order_relaxed);
   return true;
@@ -126,6 +134,10 @@ void FileSet::detach_missing(const ByIdentity& listed, bool complete) {
     if (here != listed.end() && here->second->shipped) {
       // Renamed to another name that is also shipped: the same file, read on.
       if (here->second->path != file->path()) file->renamed(here->second->path);
+      if (here->second->size != file->known_size()) {
+        file->saw_size(here->second->size);
+        file->due = true;
+      }
       continue;
     }
     if (!complete) continue;  // not listed for lack of descriptors: says nothing about the file
@@ -307,9 +319,72 @@ void FileSet::take_turns(const std::vector<Found>& all) {
   closed_.insert(closed_.end(), wanting.begin() + static_cast<std::ptrdiff_t>(next), wanting.end());
 }
 
-void FileSet::index_closed() {
-  closed_paths_.clear();
-  for (const Closed& c : closed_) closed_paths_.insert(c.at.path);
+void FileSet::index_paths() {
+  by_path_.clear();
+  by_path_.reserve(files_.size() + closed_.size());
+  for (const auto& file : files_) {
+    if (!file->detached) by_path_.insert_or_assign(file->path(), AtPath{file.get(), file->inode()});
+  }
+  for (const Closed& c : closed_) {
+    if (!c.rotated) by_path_.insert_or_assign(c.at.path, AtPath{nullptr, c.at.inode});
+  }
+}
+
+bool FileSet::mark_changed(const std::vector<std::string>& paths) {
+  bool closed_changed = false;
+  for (const std::string& path : paths) {
+    const auto at = by_path_.find(path);
+    if (at == by_path_.end()) continue;
+    if (at->second.open != nullptr) {
+      at->second.open->due = true;
+    } else {
+      closed_changed = true;
+    }
+  }
+  return closed_changed;
+}
+
+bool FileSet::wants_timed_look() const {
+  return std::any_of(files_.begin(), files_.end(), [&](const auto& file) {
+    return file->detached || (file->has_partial() && options_.flush_partial_after.count() > 0);
+  });
+}
+
+bool FileSet::safety_check() {
+  close_inactive();
+  index_paths();
+  std::size_t matched = 0;
+  return !names_match(options_.directory, "", 0, matched) || matched != by_path_.size();
+}
+
+bool FileSet::names_match(const std::string& dir, const std::string& relative, int depth,
+                          std::size_t& matched) const {
+  DIR* handle = ::opendir(dir.c_str());
+  if (handle == nullptr) return false;
+  bool same = true;
+  while (const dirent* entry = ::readdir(handle)) {
+    const std::string_view name(entry->d_name);
+    if (name.front() == '.') continue;
+    const std::string rel = relative.empty() ? std::string(name) : relative + "/" + std::string(name);
+    if (entry->d_type == DT_DIR) {
+      if (globs_.recursive() && depth < kMaxDepth) {
+        same = names_match(dir + "/" + std::string(name), rel, depth + 1, matched);
+        if (!same) break;
+      }
+      continue;
+    }
+    if (!globs_.matches(rel)) continue;
+    // A symbolic link (or a filesystem without d_type) cannot be checked
+    // without a stat: it takes a rescan, as a file not tracked does.
+    const auto at = by_path_.find(dir + "/" + std::string(name));
+    if (entry->d_type != DT_REG || at == by_path_.end() || at->second.inode != entry->d_ino) {
+      same = false;
+      break;
+    }
+    ++matched;
+  }
+  ::closedir(handle);
+  return same;
 }
 
 void FileSet::resume_rotated(const std::vector<Found>& all) {
@@ -380,8 +455,8 @@ void FileSet::handle_replaced(TailedFile& file) {
     if (open_file(*copy, std::min(read_to, copy->size), nullptr, true, old_id, acked) == Opened::kNoDescriptor) {
       // Read again from what was acknowledged: lines in flight may come twice, none is lost.
       closed_.push_back(Closed{Checkpoint{copy->device, copy->inode, old_fp, acked, copy->path}, copy->size, true});
-      index_closed();
     }
+    index_paths();
   }
   log_.warn("file " + path + " was truncated or rewritten; reading it again from the start");
 }
@@ -395,7 +470,7 @@ TailedFile* FileSet::find(std::uint64_t id) const {
 
 void FileSet::release_finished() {
   const auto now = clock_.now();
-  std::erase_if(files_, [&](const std::unique_ptr<TailedFile>& file) {
+  const std::size_t released = std::erase_if(files_, [&](const std::unique_ptr<TailedFile>& file) {
     if (!file->detached) return false;
     const std::uint64_t size = file->size_on_disk();
     const bool quiet = now - std::max(file->detached_at, file->last_change()) >= options_.rotated_quiet;
@@ -414,6 +489,7 @@ void FileSet::release_finished() {
     }
     return false;
   });
+  if (released > 0) index_paths();
 }
 
 std::vector<Checkpoint> FileSet::checkpoints() const {
@@ -435,7 +511,7 @@ std::vector<Checkpoint> FileSet::checkpoints() const {
 std::uint64_t FileSet::backlog_bytes() const {
   std::uint64_t total = 0;
   for (const auto& file : files_) {
-    const std::uint64_t size = file->size_on_disk();
+    const std::uint64_t size = file->known_size();
     if (size > file->acked_offset()) total += size - file->acked_offset();
   }
   for (const Closed& c : closed_) {

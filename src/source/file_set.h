@@ -22,6 +22,12 @@
 // as a rotated file; deleted, it is dropped (what it had unread is counted as
 // abandoned). Running out of descriptors (EMFILE, ENFILE) is never taken for
 // a rotation or a deletion: it is warned about once and retried.
+//
+// Quiet files cost nothing: a scan marks `due` the open files whose size
+// changed, the watcher the ones written to (mark_changed), and the reader
+// reads only those. With every folder watched, scans follow the watcher's
+// structure events, and a safety_check() (names and inode numbers, no stat)
+// stands in for the periodic scan.
 
 #include <chrono>
 #include <cstdint>
@@ -29,7 +35,6 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "common/clock.h"
@@ -78,12 +83,20 @@ class FileSet {
 
   // Positions to persist: acknowledged offsets of every file tracked, open or not.
   std::vector<Checkpoint> checkpoints() const;
-  // Bytes on disk past the acknowledged offsets, open or closed (as of the last scan for closed files).
+  // Bytes on disk past the acknowledged offsets, open or closed, as of the
+  // last look at each file (no system call).
   std::uint64_t backlog_bytes() const;
 
-  // Whether a closed file is at `path` (as of the last scan): a change there
-  // is a reason to rescan, which is when it is opened again.
-  bool is_closed(const std::string& path) const { return closed_paths_.count(path) > 0; }
+  // The watcher saw writes to `paths`: the open files there become due. True
+  // when one of them is a closed file, which only a rescan opens again.
+  bool mark_changed(const std::vector<std::string>& paths);
+  // Between rescans, while every folder is watched: closes inactive files and
+  // lists the folders' names and inode numbers only (no stat). True when they
+  // differ from what is tracked (an event was missed): a rescan is needed.
+  bool safety_check();
+  // A detached file, or a partial line waiting for its flush: the reader
+  // should look again within a poll interval even if nothing changes.
+  bool wants_timed_look() const;
   // Files with unread bytes that wait for a descriptor: the caller should
   // rescan soon (at the poll interval), as that is when turns are given.
   bool waiting_for_descriptors() const { return waiting_with_data_; }
@@ -120,7 +133,8 @@ class FileSet {
   // False when a folder could not be read for lack of descriptors: the list
   // is then incomplete, and a file missing from it has not moved.
   bool list_files(std::vector<Found>& out);
-  bool list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out);
+  bool list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out,
+                std::vector<std::string>& dirs);
   // Opens `found` at `offset`, or at 0 when it no longer starts with `expect`
   // (an inode reused for another file). `id` 0: a new one. `acked`: where
   // acknowledgements stand, when behind `offset`.
@@ -150,7 +164,10 @@ class FileSet {
   bool caught_up(TailedFile& file) const;
   bool known(std::uint64_t device, std::uint64_t inode) const;
   void out_of_descriptors(const std::string& what);
-  void index_closed();  // closed_paths_ from closed_
+  // Whether the shipped names under `dir`, and their inode numbers, are all in
+  // by_path_ (`matched` counts them).
+  bool names_match(const std::string& dir, const std::string& relative, int depth, std::size_t& matched) const;
+  void index_paths();  // by_path_ from files_ and closed_
 
   FileSetOptions options_;
   GlobSet globs_;
@@ -161,7 +178,12 @@ class FileSet {
   const MonotonicClock& clock_;
   std::vector<std::unique_ptr<TailedFile>> files_;
   std::vector<Closed> closed_;
-  std::unordered_set<std::string> closed_paths_;
+  // Files at their shipped names, open (file set) or closed, by path.
+  struct AtPath {
+    TailedFile* open;  // null: closed
+    std::uint64_t inode;
+  };
+  std::unordered_map<std::string, AtPath> by_path_;
   bool waiting_with_data_ = false;
   bool warned_budget_ = false;
   bool warned_out_of_descriptors_ = false;

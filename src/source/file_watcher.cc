@@ -6,10 +6,24 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include "source/remote_fs.h"
 
 namespace cw::source {
+namespace {
+
+// "fs.inotify.max_user_watches=8192" for a log line ("fs.inotify.max_user_watches" if unreadable).
+std::string sysctl_reading(const std::string& name) {
+  std::string path = "/proc/sys/" + name;
+  std::replace(path.begin(), path.end(), '.', '/');
+  std::ifstream in(path);
+  std::string value;
+  return (in >> value) ? name + "=" + value : name;
+}
+
+}  // namespace
+
 bool parse_watch_mode(std::string_view text, WatchMode& out) {
   if (text == "auto") out = WatchMode::kAuto;
   else if (text == "inotify") out = WatchMode::kInotify;
@@ -24,7 +38,20 @@ FileWatcher::FileWatcher(WatchMode mode, const Logger& log) : log_(log), mode_(m
     return;
   }
   fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (fd_ < 0) disable(std::string("inotify unavailable: ") + std::strerror(errno));
+  if (fd_ >= 0) return;
+  if (errno == EMFILE) {
+    // The per-user instance limit, not the descriptor limit: the sidecar
+    // keeps working, at the cost of a stat per file per poll interval.
+    log_.warn("out of inotify instances (" + sysctl_reading("fs.inotify.max_user_instances") +
+              ", shared by every container of this user on the node): watching files by polling "
+              "every POLL_INTERVAL_MS; raise it on the node with sysctl -w fs.inotify.max_user_instances=1024");
+    return;
+  }
+  disable(std::string("inotify unavailable: ") + std::strerror(errno));
+}
+
+bool FileWatcher::watching(const std::string& dir) const {
+  return fd_ >= 0 && std::any_of(watched_.begin(), watched_.end(), [&](const auto& w) { return w.second == dir; });
 }
 
 FileWatcher::~FileWatcher() {
@@ -38,9 +65,7 @@ void FileWatcher::disable(const std::string& why) {
 }
 
 void FileWatcher::watch(const std::string& dir) {
-  if (fd_ < 0 || std::any_of(watched_.begin(), watched_.end(), [&](const auto& w) { return w.second == dir; })) {
-    return;
-  }
+  if (fd_ < 0 || watching(dir)) return;
   if (mode_ == WatchMode::kAuto) {
     const std::string remote = remote_filesystem_name(dir);
     if (!remote.empty()) {
@@ -51,13 +76,28 @@ void FileWatcher::watch(const std::string& dir) {
   const uint32_t events = IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE |
                           IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
   const int wd = ::inotify_add_watch(fd_, dir.c_str(), events);
-  if (wd < 0) {
-    // Out of watches (fs.inotify.max_user_watches) or the folder vanished:
-    // polling still finds everything, just later.
-    log_.warn("cannot watch " + dir + " with inotify (" + std::strerror(errno) + "); polling it");
+  const auto refused = std::find(unwatched_.begin(), unwatched_.end(), dir);
+  if (wd >= 0) {
+    watched_.emplace_back(wd, dir);
+    if (refused != unwatched_.end()) unwatched_.erase(refused);
     return;
   }
-  watched_.emplace_back(wd, dir);
+  if (errno == ENOENT || errno == ENOTDIR) return;  // vanished since it was listed: nothing to follow there
+  const bool first = refused == unwatched_.end();
+  if (first) unwatched_.push_back(dir);
+  if (errno == ENOSPC) {
+    if (warned_watches_) return;
+    warned_watches_ = true;
+    log_.warn("out of inotify watches (" + sysctl_reading("fs.inotify.max_user_watches") + "): polling " + dir +
+              " every POLL_INTERVAL_MS (and any other folder it cannot watch); raise it on the node with "
+              "sysctl -w fs.inotify.max_user_watches=524288");
+  } else if (first) {
+    log_.warn("cannot watch " + dir + " with inotify (" + std::strerror(errno) + "); polling it");
+  }
+}
+
+void FileWatcher::retain(const std::vector<std::string>& dirs) {
+  std::erase_if(unwatched_, [&](const std::string& dir) { return std::find(dirs.begin(), dirs.end(), dir) == dirs.end(); });
 }
 
 FileWatcher::Changes FileWatcher::consume() {

@@ -5,7 +5,11 @@
 // inotify on local filesystems. On network and FUSE filesystems (NFS, EFS,
 // CIFS/SMB, FUSE, Ceph, 9p: detected with statfs) inotify does not see other
 // hosts' writes, so the watcher turns itself off and the reader polls; the
-// reader also polls as a safety net in inotify mode, less often.
+// reader then polls. Out of inotify instances (fs.inotify.max_user_instances,
+// shared by every container of a user on a node) the watcher polls too; out
+// of watches (fs.inotify.max_user_watches) the folders it could not watch are
+// polled, and watching them is tried again at each scan. Each is logged once,
+// with the sysctl to raise.
 
 #include <cstdint>
 #include <string>
@@ -32,7 +36,13 @@ class FileWatcher {
   // filesystem switches the watcher to polling, with one log line.
   void watch(const std::string& dir);
 
+  // Forgets the refused folders not in `dirs` (the folders there are now).
+  void retain(const std::vector<std::string>& dirs);
+
   bool active() const { return fd_ >= 0; }  // false: the reader must poll
+  // Every folder given to watch() is watched: the reader need not poll.
+  bool complete() const { return active() && unwatched_.empty(); }
+  bool watching(const std::string& dir) const;
   int fd() const { return fd_; }            // for poll(); -1 when not active
 
   struct Changes {
@@ -49,6 +59,8 @@ class FileWatcher {
   WatchMode mode_;
   int fd_ = -1;
   std::vector<std::pair<int, std::string>> watched_;  // watch descriptor, folder
+  std::vector<std::string> unwatched_;  // folders inotify_add_watch refused
+  bool warned_watches_ = false;
 };
 
 }  // namespace cw::source

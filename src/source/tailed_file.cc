@@ -51,6 +51,7 @@ TailedFile::TailedFile(std::uint64_t id, std::string path, std::size_t max_line_
   inode_ = st.st_ino;
   fingerprint_ = fingerprint_of(fd_);
   last_size_ = static_cast<std::uint64_t>(st.st_size);
+  known_size_ = last_size_;
 }
 
 TailedFile::~TailedFile() {
@@ -58,7 +59,8 @@ TailedFile::~TailedFile() {
 }
 
 void TailedFile::seek(std::uint64_t offset) {
-  if (offset > size_on_disk()) offset = 0;
+  known_size_ = size_on_disk();
+  if (offset > known_size_) offset = 0;
   file_offset_ = offset;
   acked_offset_ = offset;
   begin_ = end_ = 0;
@@ -76,7 +78,11 @@ Fingerprint TailedFile::fingerprint() {
   // Grows with the file, but only while the file still starts with the bytes
   // it was taken from: after a copytruncate it must keep naming the old
   // content, which is how handle_replaced() finds the copy.
-  if (fingerprint_.length < kFingerprintBytes && starts_with(fingerprint_)) fingerprint_ = fingerprint_of(fd_);
+  // Only a file that grew past its fingerprint is read: a checkpoint save
+  // costs a quiet file nothing.
+  if (fingerprint_.length < kFingerprintBytes && known_size_ > fingerprint_.length && starts_with(fingerprint_)) {
+    fingerprint_ = fingerprint_of(fd_);
+  }
   return fingerprint_;
 }
 
@@ -86,6 +92,7 @@ bool TailedFile::starts_with(const Fingerprint& fp) const {
 
 bool TailedFile::was_replaced_in_place() {
   const std::uint64_t size = size_on_disk();
+  known_size_ = size;
   if (size < read_offset()) return true;
   if (size == last_size_) return false;
   last_size_ = size;
@@ -100,11 +107,8 @@ void TailedFile::restart(std::uint64_t new_id) {
   seek(0);
   fingerprint_ = fingerprint_of(fd_);
   last_size_ = size_on_disk();
-}
-
-std::uint64_t TailedFile::unread_bytes() const {
-  const std::uint64_t size = size_on_disk();
-  return size > acked_offset_ ? size - acked_offset_ : 0;
+  known_size_ = last_size_;
+  due = true;
 }
 
 bool TailedFile::fill() {
@@ -124,8 +128,12 @@ bool TailedFile::fill() {
     const ssize_t n = ::pread(fd_, buffer_.data() + end_, buffer_.size() - end_,
                               static_cast<off_t>(file_offset_ + end_));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
+    if (n <= 0) {
+      if (n == 0) known_size_ = file_offset_ + end_;
+      return false;
+    }
     end_ += static_cast<std::size_t>(n);
+    known_size_ = std::max(known_size_, file_offset_ + end_);
     return true;
   }
 }
@@ -147,6 +155,8 @@ std::optional<Line> TailedFile::next_line(bool flush_partial) {
   }
   // At the end of the file without a newline.
   const std::size_t pending = end_ - begin_;
+  // Read to its end: due again when it changes, or while a partial line waits for its flush.
+  due = pending > 0 && flush_partial_after_.count() > 0;
   if (pending == 0) {
     release_buffer();  // a quiet file holds no buffer
     return std::nullopt;

@@ -78,8 +78,6 @@ class TailedFile {
   void restart(std::uint64_t new_id);
   // When was_replaced_in_place() last saw the size change (or the file opened).
   std::chrono::steady_clock::time_point last_change() const { return last_change_; }
-  // Bytes read into lines but not yet acknowledged, and bytes on disk not yet read.
-  std::uint64_t unread_bytes() const;
 
   std::uint64_t id() const { return id_; }
   const std::string& path() const { return path_; }
@@ -88,7 +86,14 @@ class TailedFile {
   std::uint64_t inode() const { return inode_; }
   std::uint64_t read_offset() const { return file_offset_ + begin_; }  // next byte a line starts at
   std::uint64_t size_on_disk() const;
-  Fingerprint fingerprint();  // of the first bytes; grows with the file up to kFingerprintBytes
+  // The size as last seen by a read, a stat or a scan (saw_size), without a
+  // system call: for gauges, and to skip work on files that did not change.
+  std::uint64_t known_size() const { return known_size_; }
+  void saw_size(std::uint64_t size) { known_size_ = size; }
+  // An unfinished last line is waiting for its newline (or its flush).
+  bool has_partial() const { return partial_seen_ > 0; }
+  // Of the first bytes; grows with the file (as known_size() sees it) up to kFingerprintBytes.
+  Fingerprint fingerprint();
   // Whether the file still starts with the bytes `fp` was taken from.
   bool starts_with(const Fingerprint& fp) const;
 
@@ -97,6 +102,10 @@ class TailedFile {
   void set_acked_offset(std::uint64_t offset) { acked_offset_ = offset; }
 
   bool detached = false;  // no longer at its path (rotated away or deleted)
+  // Worth reading: set when it opens, when the watcher or a scan saw it
+  // change, cleared by the reader once it is read to its end. A file that is
+  // not due costs the reader no system call.
+  bool due = true;
   std::chrono::steady_clock::time_point detached_at{};
 
  private:
@@ -120,6 +129,7 @@ class TailedFile {
   std::uint64_t file_offset_ = 0; // file offset of buffer_[0]
   std::uint64_t acked_offset_ = 0;
   std::uint64_t last_size_ = 0;   // at the last was_replaced_in_place()
+  std::uint64_t known_size_ = 0;
   std::chrono::steady_clock::time_point last_change_;
   std::uint32_t split_part_ = 0;  // parts of the current long line emitted so far
   std::uint64_t split_start_ = 0;

@@ -137,14 +137,14 @@ TEST_F(FileBudgetTest, ACaughtUpFileQuietForCloseInactiveIsClosedAndReopenedWhen
   ASSERT_TRUE(set->rescan());
   EXPECT_EQ(set->files().size(), 0u);
   EXPECT_EQ(set->closed_files(), 1u);
-  EXPECT_TRUE(set->is_closed(path));
+  EXPECT_TRUE(set->mark_changed({path}));  // a write there wants a rescan
   ASSERT_EQ(set->checkpoints().size(), 1u);
   EXPECT_EQ(set->checkpoints()[0].offset, 4u);
 
   append_file(path, "two\n");
   ASSERT_TRUE(set->rescan());
   ASSERT_EQ(set->files().size(), 1u);
-  EXPECT_FALSE(set->is_closed(path));
+  EXPECT_FALSE(set->mark_changed({path}));  // open again: the reader sees the write
   read_and_acknowledge(*set, seen);
   EXPECT_EQ(seen, (std::map<std::string, int>{{"one", 1}, {"two", 1}}));
 }

@@ -456,5 +456,64 @@ TEST_F(FileSetTest, ACopytruncateWhileTheSidecarWasDownIsFoundByTheCopysFirstByt
   EXPECT_EQ(lines, (std::vector<std::string>{"four", "three", "two"}));
 }
 
+TEST_F(FileSetTest, AScanMarksDueOnlyTheFilesThatChanged) {
+  write_file(logs_ + "/a.log", "a1\n");
+  write_file(logs_ + "/b.log", "b1\n");
+  auto set = make_set();
+  ASSERT_TRUE(set->rescan());
+  for (const auto& f : set->files()) {
+    EXPECT_TRUE(f->due);  // new: worth reading
+    drain(*f);
+    EXPECT_FALSE(f->due);  // read to its end
+  }
+  ASSERT_TRUE(set->rescan());
+  EXPECT_FALSE(file_at(*set, logs_ + "/a.log")->due);
+  append_file(logs_ + "/b.log", "b2\n");
+  ASSERT_TRUE(set->rescan());
+  EXPECT_FALSE(file_at(*set, logs_ + "/a.log")->due);
+  EXPECT_TRUE(file_at(*set, logs_ + "/b.log")->due);
+  EXPECT_EQ(drain(*file_at(*set, logs_ + "/b.log")), (std::vector<std::string>{"b2"}));
+  EXPECT_EQ(counters_.folders_polled.load(), 1);  // a polling watcher
+}
+
+TEST_F(FileSetTest, AWriteTheWatcherSawMakesItsOpenFileDue) {
+  write_file(logs_ + "/a.log", "a1\n");
+  auto set = make_set();
+  ASSERT_TRUE(set->rescan());
+  TailedFile* file = file_at(*set, logs_ + "/a.log");
+  drain(*file);
+  EXPECT_FALSE(set->mark_changed({logs_ + "/other.log", logs_ + "/a.log.1"}));
+  EXPECT_FALSE(file->due);
+  EXPECT_FALSE(set->mark_changed({logs_ + "/a.log"}));  // open: no rescan needed
+  EXPECT_TRUE(file->due);
+}
+
+TEST_F(FileSetTest, TheSafetyCheckSeesWhatAMissedWatchEventWouldHaveSaid) {
+  write_file(logs_ + "/a.log", "a1\n");
+  write_file(logs_ + "/b.log", "b1\n");
+  write_file(logs_ + "/notes.txt", "n\n");
+  auto set = make_set();
+  ASSERT_TRUE(set->rescan());
+  EXPECT_FALSE(set->safety_check());
+  write_file(logs_ + "/other.txt", "not shipped\n");
+  EXPECT_FALSE(set->safety_check());
+
+  write_file(logs_ + "/c.log", "c1\n");  // created
+  EXPECT_TRUE(set->safety_check());
+  ASSERT_TRUE(set->rescan());
+  EXPECT_FALSE(set->safety_check());
+
+  std::filesystem::rename(logs_ + "/a.log", logs_ + "/a.log.1");  // rotated: a new file at the name
+  write_file(logs_ + "/a.log", "a2\n");
+  EXPECT_TRUE(set->safety_check());
+  ASSERT_TRUE(set->rescan());
+  EXPECT_FALSE(set->safety_check());
+
+  std::filesystem::remove(logs_ + "/b.log");  // deleted
+  EXPECT_TRUE(set->safety_check());
+  ASSERT_TRUE(set->rescan());
+  EXPECT_FALSE(set->safety_check());
+}
+
 }  // namespace
 }  // namespace cw::source
