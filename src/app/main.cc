@@ -176,6 +176,11 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   app::PipelineOptions options;
   options.once = config.once;
   options.poll_interval = config.poll_interval;
+  // Inactive files are closed at safety checks: often enough for CLOSE_INACTIVE_S.
+  if (config.close_inactive.count() > 0) {
+    options.safety_check_interval =
+        std::min<std::chrono::milliseconds>(options.safety_check_interval, config.close_inactive);
+  }
   options.linger = config.linger;
   options.grace = config.grace;
   options.summary_interval = config.summary_interval;

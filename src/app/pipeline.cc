@@ -68,11 +68,12 @@ void Pipeline::look_for_changes() {
     }
   }
   if (now < next_rescan_) return;
-  p_.files.rescan();
+  const bool listed = p_.files.rescan();
   last_rescan_ = Clock::now();
-  // With every folder watched, the watcher says when to scan again. Polling
-  // (and turns for files waiting for a descriptor) scans every interval.
-  const bool watched = p_.watcher.complete() && !p_.files.waiting_for_descriptors();
+  // With every folder watched, the watcher says when to scan again. Polling,
+  // a log folder yet to appear (nothing watches it), and turns for files
+  // waiting for a descriptor scan every interval.
+  const bool watched = listed && p_.watcher.complete() && !p_.files.waiting_for_descriptors();
   next_rescan_ = watched ? Clock::time_point::max() : last_rescan_ + options_.poll_interval;
   next_check_ = watched ? last_rescan_ + options_.safety_check_interval : Clock::time_point::max();
 }
@@ -211,6 +212,7 @@ bool Pipeline::ensure_batch(const source::TailedFile& file) {
 void Pipeline::hand_over() {
   if (batch_ == nullptr || (batch_->empty() && batch_->sources().empty())) return;
   const std::uint64_t sequence = acks_.add(batch_->sources(), epoch_ms());
+  p_.counters.oldest_unacked_ms.store(acks_.oldest_read_time_ms(), std::memory_order_relaxed);
   if (batch_->empty()) {
     // Only empty or set-aside lines: nothing to send, the positions are final.
     acks_.complete(sequence, true);
