@@ -244,8 +244,9 @@ void FileSet::close(std::size_t index) {
   files_.erase(files_.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
-void FileSet::close_inactive() {
-  if (options_.close_inactive.count() <= 0) return;
+std::size_t FileSet::close_inactive() {
+  if (options_.close_inactive.count() <= 0) return 0;
+  std::size_t closed = 0;
   const auto now = clock_.now();
   for (std::size_t i = files_.size(); i-- > 0;) {
     TailedFile& file = *files_[i];
@@ -253,8 +254,10 @@ void FileSet::close_inactive() {
       log_.debug("closed " + file.path() + ": inactive for " + std::to_string(options_.close_inactive.count()) +
                  " s (CLOSE_INACTIVE_S)");
       close(i);
+      ++closed;
     }
   }
+  return closed;
 }
 
 std::size_t FileSet::descriptors_to_spare() const {
@@ -351,8 +354,7 @@ bool FileSet::wants_timed_look() const {
 }
 
 bool FileSet::safety_check() {
-  close_inactive();
-  index_paths();
+  if (close_inactive() > 0) index_paths();
   std::size_t matched = 0;
   return !names_match(options_.directory, "", 0, matched) || matched != by_path_.size();
 }
@@ -456,7 +458,6 @@ void FileSet::handle_replaced(TailedFile& file) {
       // Read again from what was acknowledged: lines in flight may come twice, none is lost.
       closed_.push_back(Closed{Checkpoint{copy->device, copy->inode, old_fp, acked, copy->path}, copy->size, true});
     }
-    index_paths();
   }
   log_.warn("file " + path + " was truncated or rewritten; reading it again from the start");
 }

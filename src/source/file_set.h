@@ -155,7 +155,7 @@ class FileSet {
   const Found* read_copy(const Checkpoint& cp, const std::vector<Found>& all);
   void detach_missing(const ByIdentity& listed, bool complete);
   void follow_closed(const ByIdentity& listed, bool complete);  // renames, rotations, deletions
-  void close_inactive();
+  std::size_t close_inactive();  // how many it closed
   void take_turns(const std::vector<Found>& all);  // descriptors to closed files with unread bytes
   std::size_t descriptors_to_spare() const;
   bool has_descriptor_to_spare() const { return descriptors_to_spare() > 0; }

@@ -76,23 +76,24 @@ void FileWatcher::watch(const std::string& dir) {
   const uint32_t events = IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE |
                           IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
   const int wd = ::inotify_add_watch(fd_, dir.c_str(), events);
+  const int error = errno;
   const auto refused = std::find(unwatched_.begin(), unwatched_.end(), dir);
   if (wd >= 0) {
     watched_.emplace_back(wd, dir);
     if (refused != unwatched_.end()) unwatched_.erase(refused);
     return;
   }
-  if (errno == ENOENT || errno == ENOTDIR) return;  // vanished since it was listed: nothing to follow there
+  if (error == ENOENT || error == ENOTDIR) return;  // vanished since it was listed: nothing to follow there
   const bool first = refused == unwatched_.end();
   if (first) unwatched_.push_back(dir);
-  if (errno == ENOSPC) {
+  if (error == ENOSPC) {
     if (warned_watches_) return;
     warned_watches_ = true;
     log_.warn("out of inotify watches (" + sysctl_reading("fs.inotify.max_user_watches") + "): polling " + dir +
               " every POLL_INTERVAL_MS (and any other folder it cannot watch); raise it on the node with "
               "sysctl -w fs.inotify.max_user_watches=524288");
   } else if (first) {
-    log_.warn("cannot watch " + dir + " with inotify (" + std::strerror(errno) + "); polling it");
+    log_.warn("cannot watch " + dir + " with inotify (" + std::strerror(error) + "); polling it");
   }
 }
 

@@ -106,8 +106,7 @@ void TailedFile::restart(std::uint64_t new_id) {
   id_ = new_id;
   seek(0);
   fingerprint_ = fingerprint_of(fd_);
-  last_size_ = size_on_disk();
-  known_size_ = last_size_;
+  last_size_ = known_size_;  // seek() just read it
   due = true;
 }
 
