@@ -47,7 +47,7 @@ def first_existing(*paths):
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--sizes", default="1MB,100MB", help="input sizes, e.g. 1MB,100MB,1GB (lines of ~222 bytes)")
+    p.add_argument("--sizes", default="1MB,100MB", help="input sizes, e.g. 1MB,100MB,1GB (lines of ~222 bytes); \"\" for no backlog runs")
     p.add_argument("--lines", help="line counts instead of sizes, e.g. 5000,500000")
     p.add_argument("--files", type=int, default=1,
                    help="the backlog is this many files of each size, read in turns: their lines meet in "
@@ -66,7 +66,10 @@ def parse_args(argv):
                    help="rounds of backlog runs (each shipper once per round); a row shows the median run, "
                         "the range of µs/line and the median of the per-round CPU ratios")
     p.add_argument("--idle", action="store_true", help="also measure idle CPU with quiet files")
-    p.add_argument("--idle-files", type=int, default=100)
+    p.add_argument("--idle-files", default="100",
+                   help="quiet-file counts, comma-separated; each row also shows its CPU against the first count's")
+    p.add_argument("--idle-modes", default="inotify",
+                   help="cw-sidecar WATCH_MODEs to measure idle, comma-separated (inotify,poll)")
     p.add_argument("--idle-seconds", type=float, default=30)
     p.add_argument("--trickle", action="store_true", help="also measure write-to-acknowledged latency")
     p.add_argument("--trickle-seconds", type=float, default=20)
@@ -100,7 +103,7 @@ def shippers(args):
 def line_counts(args):
     if args.lines:
         return [int(x) for x in args.lines.split(",")]
-    return [max(1, parse_size(s) // generate.MEAN_LINE_BYTES) for s in args.sizes.split(",")]
+    return [max(1, parse_size(s) // generate.MEAN_LINE_BYTES) for s in args.sizes.split(",") if s]
 
 
 def git_describe():
@@ -158,13 +161,16 @@ def main(argv=None):
                                   f"{r['sink_cpu_s']:.2f} s, {r['outcome']}", flush=True)
                 if args.idle:
                     for s in ships:
-                        run_number += 1
-                        print(f"idle: {s.name} {transport} {args.idle_files} files, {args.idle_seconds:.0f} s ...",
-                              flush=True)
-                        r = modes.idle(s, sink, generate, args.idle_files, 10, args.idle_seconds, ca_file,
-                                       f"{run_number}")
-                        r["transport"] = transport
-                        results["idle"].append(r)
+                        for mode in args.idle_modes.split(",") if s.binary else ["-"]:
+                            for files in (int(n) for n in args.idle_files.split(",")):
+                                run_number += 1
+                                print(f"idle: {s.name} {transport} {mode} {files} files, {args.idle_seconds:.0f} s ...",
+                                      flush=True)
+                                r = modes.idle(s, sink, generate, files, 10, args.idle_seconds, ca_file,
+                                               f"{run_number}", watch_mode=None if mode == "-" else mode)
+                                r["transport"] = transport
+                                r["mode"] = mode
+                                results["idle"].append(r)
             finally:
                 sink.stop()
             if args.trickle:

@@ -33,14 +33,18 @@ def _wait_for_events(sink, count, timeout_s):
     return False
 
 
-def idle(shipper, sink, generate, files=100, lines_per_file=10, seconds=30, ca_file=None, run_id="idle"):
-    """CPU share of a core and wake-ups per second over `seconds`, once every file is shipped."""
+def idle(shipper, sink, generate, files=100, lines_per_file=10, seconds=30, ca_file=None, run_id="idle",
+         watch_mode=None):
+    """CPU share of a core and wake-ups per second over `seconds`, once every file is shipped.
+    `watch_mode` is cw-sidecar's WATCH_MODE (None: its default)."""
     work = tempfile.mkdtemp(prefix="cw-bench-idle-")
     try:
         ctx = _context(sink, work, run_id, ca_file)
+        if watch_mode:
+            ctx["env"] = {"WATCH_MODE": watch_mode}
         rng = random.Random(7)
         for i in range(files):
-            with open(os.path.join(ctx["log_dir"], f"svc{i:03d}.log"), "w", encoding="utf-8") as f:
+            with open(os.path.join(ctx["log_dir"], f"svc{i:05d}.log"), "w", encoding="utf-8") as f:
                 f.writelines(generate.make_line(rng, j) for j in range(lines_per_file))
         sink.reset()
         proc = shipper.start(ctx, os.path.join(work, "shipper.out"))

@@ -46,10 +46,17 @@ def backlog_table(results, baseline):
 
 
 def idle_table(results):
-    rows = ["| shipper | TLS | files | seconds | % of a core | wake-ups/s | peak RSS MiB |", "|---|---|---|---|---|---|---|"]
+    """CPU against the first file count measured for the same shipper, TLS and watch mode."""
+    rows = ["| shipper | TLS | WATCH_MODE | files | seconds | % of a core | × first count | wake-ups/s "
+            "| peak RSS MiB |", "|---|---|---|---|---|---|---|---|---|"]
+    first = {}
     for r in results:
-        rows.append(f"| {r['shipper']} | {'yes' if r['transport'] == 'https' else 'no'} | {r['files']} "
-                    f"| {r['seconds']:.0f} | {r['core_percent']:.3f}% | {r['wakeups_per_s']:.1f} | {r['peak_rss_mib']:.1f} |")
+        key = (r["shipper"], r["transport"], r.get("mode", "-"))
+        base = first.setdefault(key, r["core_percent"])
+        ratio = f"{r['core_percent'] / base:.2f}" if base > 0 else "-"
+        rows.append(f"| {r['shipper']} | {'yes' if r['transport'] == 'https' else 'no'} | {r.get('mode', '-')} "
+                    f"| {r['files']} | {r['seconds']:.0f} | {r['core_percent']:.4f}% | {ratio} "
+                    f"| {r['wakeups_per_s']:.1f} | {r['peak_rss_mib']:.1f} |")
     return "\n".join(rows)
 
 

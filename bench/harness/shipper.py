@@ -36,6 +36,7 @@ class Shipper:
         })
         if ctx.get("ca_file"):
             env["AWS_CA_BUNDLE"] = ctx["ca_file"]
+        env.update(ctx.get("env", {}))
         if self.template is None:
             argv = [self.binary]
         else:

@@ -19,6 +19,10 @@ bool same_file(const TailedFile& file, std::uint64_t device, std::uint64_t inode
   return file.device() == device && file.inode() == inode;
 }
 
+std::int64_t mtime_ns(const struct stat& st) {
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
 bool out_of_descriptors_error(int error) { return error == EMFILE || error == ENFILE || error == ENOMEM; }
 
 std::string descriptor_limit() {
@@ -40,7 +44,7 @@ FileSet::FileSet(FileSetOptions options, const CheckpointStore& checkpoints, Fil
       clock_(clock) {}
 
 bool FileSet::list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out,
-                       std::vector<std::string>& dirs) {
+                       std::vector<Folder>& folders) {
   DIR* handle = ::opendir(dir.c_str());
   if (handle == nullptr) {
     if (!out_of_descriptors_error(errno)) return true;  // vanished or unreadable: nothing there to follow
@@ -48,7 +52,11 @@ bool FileSet::list_dir(const std::string& dir, const std::string& relative, int 
     return false;
   }
   watcher_.watch(dir);
-  dirs.push_back(dir);
+  // Its time is read before its names: a change while they are read shows
+  // as a changed time at the next safety check.
+  struct stat folder_st {};
+  if (::fstat(::dirfd(handle), &folder_st) != 0) folder_st = {};
+  folders.push_back(Folder{dir, folder_st.st_dev, folder_st.st_ino, mtime_ns(folder_st)});
   bool complete = true;
   while (const dirent* entry = ::readdir(handle)) {
     const std::string_view name(entry->d_name);
@@ -60,7 +68,7 @@ bool FileSet::list_dir(const std::string& dir, const std::string& relative, int 
     if (S_ISREG(st.st_mode)) {
       out.push_back(Found{path, globs_.matches(rel), st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size)});
     } else if (S_ISDIR(st.st_mode) && globs_.recursive() && depth < kMaxDepth) {
-      complete = list_dir(path, rel, depth + 1, out, dirs) && complete;
+      complete = list_dir(path, rel, depth + 1, out, folders) && complete;
     }
   }
   ::closedir(handle);
@@ -68,12 +76,18 @@ bool FileSet::list_dir(const std::string& dir, const std::string& relative, int 
 }
 
 bool FileSet::list_files(std::vector<Found>& out) {
+  std::vector<Folder> folders;
+  stamped_at_ = clock_.now();
+  const bool complete = list_dir(options_.directory, "", 0, out, folders);
   std::vector<std::string> dirs;
-  const bool complete = list_dir(options_.directory, "", 0, out, dirs);
+  dirs.reserve(folders.size());
+  for (const Folder& folder : folders) dirs.push_back(folder.path);
   if (complete) watcher_.retain(dirs);
   counters_.folders_polled.store(std::count_if(dirs.begin(), dirs.end(),
                                                [&](const std::string& dir) { return !watcher_.watching(dir); }),
                                  std::memory_order_relaxed);
+  folders_ = std::move(folders);
+  names_checked_ = false;
   std::sort(out.begin(), out.end(), [](const Found& a, const Found& b) { return a.path < b.path; });
   return complete;
 }
@@ -355,8 +369,27 @@ bool FileSet::wants_timed_look() const {
 
 bool FileSet::safety_check() {
   if (close_inactive() > 0) index_paths();
+  const auto now = clock_.now();
+  bool moved = false;
+  for (Folder& folder : folders_) {
+    struct stat st {};
+    if (::stat(folder.path.c_str(), &st) != 0 || st.st_dev != folder.device || st.st_ino != folder.inode) return true;
+    if (mtime_ns(st) != folder.mtime_ns) {
+      folder.mtime_ns = mtime_ns(st);
+      moved = true;
+    }
+  }
+  if (moved) {
+    stamped_at_ = now;
+    names_checked_ = false;
+  }
+  if (names_checked_) return false;
   std::size_t matched = 0;
-  return !names_match(options_.directory, "", 0, matched) || matched != by_path_.size();
+  if (!names_match(options_.directory, "", 0, matched) || matched != by_path_.size()) return true;
+  // A second is many ticks of any file system's clock: from here on, a
+  // change shows in the folders' times.
+  names_checked_ = now - stamped_at_ >= std::chrono::seconds(1);
+  return false;
 }
 
 bool FileSet::names_match(const std::string& dir, const std::string& relative, int depth,

@@ -26,8 +26,9 @@
 // Quiet files cost nothing: a scan marks `due` the open files whose size
 // changed, the watcher the ones written to (mark_changed), and the reader
 // reads only those. With every folder watched, scans follow the watcher's
-// structure events, and a safety_check() (names and inode numbers, no stat)
-// stands in for the periodic scan.
+// structure events, and a safety_check() stands in for the periodic scan: it
+// compares each folder's modification time with the one its listing saw, and
+// reads names and inode numbers (no stat per file) only once after a listing.
 
 #include <chrono>
 #include <cstdint>
@@ -91,8 +92,12 @@ class FileSet {
   // when one of them is a closed file, which only a rescan opens again.
   bool mark_changed(const std::vector<std::string>& paths);
   // Between rescans, while every folder is watched: closes inactive files and
-  // lists the folders' names and inode numbers only (no stat). True when they
-  // differ from what is tracked (an event was missed): a rescan is needed.
+  // stats the folders listed (one stat each, however many files they hold).
+  // When a folder's time moved, or at the first check a second or more after
+  // the times were read (a name created in the same clock tick as that read
+  // leaves the time as it was), it also compares the names and inode numbers
+  // (readdir, no stat) with what is tracked. True when they differ (an event
+  // was missed): a rescan is needed.
   bool safety_check();
   // A detached file, or a partial line waiting for its flush: the reader
   // should look again within a poll interval even if nothing changes.
@@ -128,13 +133,21 @@ class FileSet {
     bool rotated = false;    // found only under a name the globs do not match: read it to its end
   };
   enum class Opened { kYes, kNoDescriptor, kFailed };
+  // A folder as its listing found it: a create, rename or delete in it
+  // changes its modification time.
+  struct Folder {
+    std::string path;
+    std::uint64_t device;
+    std::uint64_t inode;
+    std::int64_t mtime_ns;
+  };
 
   // Every regular file under the folder (matching or not), sorted by path.
   // False when a folder could not be read for lack of descriptors: the list
   // is then incomplete, and a file missing from it has not moved.
   bool list_files(std::vector<Found>& out);
   bool list_dir(const std::string& dir, const std::string& relative, int depth, std::vector<Found>& out,
-                std::vector<std::string>& dirs);
+                std::vector<Folder>& folders);
   // Opens `found` at `offset`, or at 0 when it no longer starts with `expect`
   // (an inode reused for another file). `id` 0: a new one. `acked`: where
   // acknowledgements stand, when behind `offset`.
@@ -184,6 +197,9 @@ class FileSet {
     std::uint64_t inode;
   };
   std::unordered_map<std::string, AtPath> by_path_;
+  std::vector<Folder> folders_;  // as the last listing or safety check found them
+  MonotonicClock::time_point stamped_at_{};  // when their times were read
+  bool names_checked_ = false;   // a second or more after that
   bool waiting_with_data_ = false;
   bool warned_budget_ = false;
   bool warned_out_of_descriptors_ = false;

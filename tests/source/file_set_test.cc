@@ -1,6 +1,7 @@
 #include "source/file_set.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/manual_clock.h"
 #include "temp_dir.h"
 
 namespace cw::source {
@@ -25,12 +27,18 @@ class FileSetTest : public ::testing::Test {
     std::filesystem::create_directory(logs_);
   }
 
-  std::unique_ptr<FileSet> make_set(std::string directory = {}) {
+  std::unique_ptr<FileSet> make_set(std::string directory = {}, const MonotonicClock& clock = cw::steady_clock()) {
     FileSetOptions options;
     options.directory = directory.empty() ? logs_ : directory;
     options.include = {"*.log"};
     options.rotated_quiet = std::chrono::milliseconds(0);
-    return std::make_unique<FileSet>(options, store_, watcher_, counters_, log_);
+    return std::make_unique<FileSet>(options, store_, watcher_, counters_, log_, clock);
+  }
+
+  // Sets the folder's modification time to one long past (always the same).
+  static void age_folder(const std::string& dir) {
+    const timespec old[2] = {{1'700'000'000, 0}, {1'700'000'000, 0}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, dir.c_str(), old, 0), 0);
   }
 
   std::vector<std::string> paths(const FileSet& set) const {
@@ -489,10 +497,13 @@ TEST_F(FileSetTest, AWriteTheWatcherSawMakesItsOpenFileDue) {
 }
 
 TEST_F(FileSetTest, TheSafetyCheckSeesWhatAMissedWatchEventWouldHaveSaid) {
+  // The clock stands still: within the second after a listing, the check
+  // compares names and inodes, whatever the folder's time says.
+  const cw::testing::ManualClock clock;
   write_file(logs_ + "/a.log", "a1\n");
   write_file(logs_ + "/b.log", "b1\n");
   write_file(logs_ + "/notes.txt", "n\n");
-  auto set = make_set();
+  auto set = make_set({}, clock);
   ASSERT_TRUE(set->rescan());
   EXPECT_FALSE(set->safety_check());
   write_file(logs_ + "/other.txt", "not shipped\n");
@@ -513,6 +524,28 @@ TEST_F(FileSetTest, TheSafetyCheckSeesWhatAMissedWatchEventWouldHaveSaid) {
   EXPECT_TRUE(set->safety_check());
   ASSERT_TRUE(set->rescan());
   EXPECT_FALSE(set->safety_check());
+}
+
+TEST_F(FileSetTest, OnceItsNamesWereCheckedAQuietFolderCostsOneStat) {
+  cw::testing::ManualClock clock;
+  write_file(logs_ + "/a.log", "a1\n");
+  std::filesystem::create_directory(logs_ + "/sub");
+  age_folder(logs_);
+  auto set = make_set({}, clock);
+  ASSERT_TRUE(set->rescan());
+  clock.advance(std::chrono::seconds(2));
+  EXPECT_FALSE(set->safety_check());  // names and inodes compared once
+
+  // A change that kept the folder's time (as one in the listing's clock
+  // tick would) is no longer looked for: the names are not read again.
+  write_file(logs_ + "/b.log", "b1\n");
+  age_folder(logs_);
+  EXPECT_FALSE(set->safety_check());
+  // Any other change moves the folder's time.
+  write_file(logs_ + "/c.log", "c1\n");
+  EXPECT_TRUE(set->safety_check());
+  ASSERT_TRUE(set->rescan());
+  EXPECT_EQ(paths(*set), (std::vector<std::string>{logs_ + "/a.log", logs_ + "/b.log", logs_ + "/c.log"}));
 }
 
 }  // namespace
