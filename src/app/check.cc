@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <string>
 
+#include "aws/credentials/chain.h"
 #include "aws/iso8601.h"
 #include "common/json_escape.h"
 #include "cloudwatch/logs_client.h"

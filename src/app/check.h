@@ -8,7 +8,7 @@
 #include <string>
 
 #include "app/config.h"
-#include "aws/credential_chain.h"
+#include "aws/credentials/credential_source.h"
 #include "aws/endpoint.h"
 #include "common/logger.h"
 

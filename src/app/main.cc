@@ -20,7 +20,7 @@
 #include "app/pipeline.h"
 #include "app/shutdown.h"
 #include "app/state_owner.h"
-#include "aws/credential_chain.h"
+#include "aws/credentials/chain.h"
 #include "aws/endpoint.h"
 #include "aws/iso8601.h"
 #include "cloudwatch/dead_letter.h"

@@ -57,12 +57,6 @@ std::chrono::steady_clock::time_point Shutdown::requested_at() const {
   return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(requested_at_.load()));
 }
 
-void Shutdown::request() {
-  requested_at_.store(std::chrono::steady_clock::now().time_since_epoch().count());
-  requested_.store(true);
-  wake_.notify();
-}
-
 void Shutdown::abort() {
   {
     std::lock_guard lock(mutex_);

@@ -32,7 +32,6 @@ class Shutdown {
 
   bool requested() const { return requested_.load(); }
   const std::atomic<bool>& requested_flag() const { return requested_; }
-  void request();  // as if SIGTERM arrived
   // When the stop was requested: the grace period counts from there.
   std::chrono::steady_clock::time_point requested_at() const;
   int wake_fd() const { return wake_.fd(); }  // readable once a stop was requested

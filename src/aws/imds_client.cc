@@ -3,7 +3,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "aws/credential_chain.h"
+#include "aws/credentials/provider.h"
 #include "http/client.h"
 
 namespace cw::aws {

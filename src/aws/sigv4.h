@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aws/credentials.h"
+#include "aws/credentials/credentials.h"
 #include "aws/crypto.h"
 
 namespace cw::aws {

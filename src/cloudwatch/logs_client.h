@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "aws/credential_chain.h"
+#include "aws/credentials/provider.h"
 #include "aws/endpoint.h"
 #include "aws/sigv4.h"
 #include "cloudwatch/api_error.h"

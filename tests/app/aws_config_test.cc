@@ -6,7 +6,7 @@
 #include <string>
 
 #include "../source/temp_dir.h"
-#include "aws/credential_chain.h"
+#include "aws/credentials/chain.h"
 #include "aws/endpoint.h"
 #include "aws/environment.h"
 #include "aws/shared_config.h"

@@ -10,11 +10,11 @@
 #include <fstream>
 #include <string>
 
-#include "aws/credential_chain.h"
-#include "aws/env_secret.h"
+#include "aws/credentials/chain.h"
+#include "aws/credentials/env_secret.h"
 #include "aws/iso8601.h"
-#include "aws/providers/container_provider.h"
-#include "aws/sts_xml.h"
+#include "aws/credentials/container_provider.h"
+#include "aws/credentials/sts_xml.h"
 
 namespace cw::aws {
 namespace {

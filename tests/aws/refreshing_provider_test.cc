@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "aws/refreshing_provider.h"
+#include "aws/credentials/refreshing_provider.h"
 
 namespace cw::aws {
 namespace {
@@ -112,7 +112,7 @@ TEST(RefreshingProvider, InvalidateRefetchesOnceAtOnce) {
   EXPECT_EQ(provider.get().access_key_id, "ASIAFAKE2");  // fetched synchronously
   provider.invalidate();  // another sender reporting the same expired token
   EXPECT_EQ(provider.get().access_key_id, "ASIAFAKE2");
-  EXPECT_EQ(provider.fetch_count(), 2);
+  EXPECT_EQ(source.calls(), 2);  // the first fetch and one refetch
 }
 
 TEST(RefreshingProvider, ExpiredAndSourceDownIsAClearError) {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "aws/credentials.h"
+#include "aws/credentials/credentials.h"
 
 namespace cw::aws {
 

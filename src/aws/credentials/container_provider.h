@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
-#include "aws/credential_chain.h"
-#include "aws/providers/source.h"
+#include "aws/credentials/credential_source.h"
+#include "aws/environment.h"
 
 namespace cw::aws {
 

@@ -1,4 +1,4 @@
-#include "aws/refreshing_provider.h"
+#include "aws/credentials/refreshing_provider.h"
 
 #include <algorithm>
 
@@ -34,7 +34,6 @@ void RefreshingProvider::install(Credentials credentials) {
   const auto now = Clock::now();
   current_ = std::move(credentials);
   last_success_ = now;
-  ++fetches_;
   failures_in_row_ = 0;
   if (current_.expiration) {
     const auto remaining = std::max(Clock::duration::zero(), *current_.expiration - now);
@@ -92,11 +91,6 @@ void RefreshingProvider::invalidate() {
 std::optional<std::chrono::system_clock::time_point> RefreshingProvider::expiration() const {
   std::lock_guard lock(mutex_);
   return current_.expiration;
-}
-
-int RefreshingProvider::fetch_count() const {
-  std::lock_guard lock(mutex_);
-  return fetches_;
 }
 
 void RefreshingProvider::fetch_and_install(bool background) {

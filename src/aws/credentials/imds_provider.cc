@@ -1,6 +1,6 @@
-#include "aws/providers/imds_provider.h"
+#include "aws/credentials/imds_provider.h"
 
-#include "aws/credentials_json.h"
+#include "aws/credentials/credentials_json.h"
 #include "aws/imds_client.h"
 
 namespace cw::aws {

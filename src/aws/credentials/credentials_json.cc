@@ -1,8 +1,8 @@
-#include "aws/credentials_json.h"
+#include "aws/credentials/credentials_json.h"
 
 #include <simdjson.h>
 
-#include "aws/credential_chain.h"
+#include "aws/credentials/provider.h"
 #include "aws/iso8601.h"
 
 namespace cw::aws {

@@ -1,7 +1,7 @@
-#include "aws/providers/environment_provider.h"
+#include "aws/credentials/environment_provider.h"
 
-#include "aws/credential_chain.h"
-#include "aws/env_secret.h"
+#include "aws/credentials/provider.h"
+#include "aws/credentials/env_secret.h"
 
 namespace cw::aws {
 

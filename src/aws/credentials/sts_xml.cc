@@ -1,4 +1,4 @@
-#include "aws/sts_xml.h"
+#include "aws/credentials/sts_xml.h"
 
 #include <charconv>
 

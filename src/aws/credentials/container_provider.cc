@@ -1,9 +1,9 @@
-#include "aws/providers/container_provider.h"
+#include "aws/credentials/container_provider.h"
 
 #include <arpa/inet.h>
 
-#include "aws/credentials_json.h"
-#include "aws/env_secret.h"
+#include "aws/credentials/credentials_json.h"
+#include "aws/credentials/env_secret.h"
 
 namespace cw::aws {
 namespace {

@@ -1,9 +1,9 @@
-#include "aws/providers/web_identity_provider.h"
+#include "aws/credentials/web_identity_provider.h"
 
 #include <chrono>
 
-#include "aws/env_secret.h"
-#include "aws/sts_client.h"
+#include "aws/credentials/env_secret.h"
+#include "aws/credentials/sts_client.h"
 
 namespace cw::aws {
 

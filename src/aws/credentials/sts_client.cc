@@ -1,13 +1,13 @@
-#include "aws/sts_client.h"
+#include "aws/credentials/sts_client.h"
 
 #include <chrono>
 #include <ctime>
 
-#include "aws/credential_chain.h"
+#include "aws/credentials/provider.h"
 #include "aws/crypto.h"
 #include "aws/iso8601.h"
 #include "aws/sigv4.h"
-#include "aws/sts_xml.h"
+#include "aws/credentials/sts_xml.h"
 
 namespace cw::aws {
 namespace {

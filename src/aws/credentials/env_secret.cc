@@ -1,11 +1,11 @@
-#include "aws/env_secret.h"
+#include "aws/credentials/env_secret.h"
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
-#include "aws/credential_chain.h"
+#include "aws/credentials/provider.h"
 
 namespace cw::aws {
 

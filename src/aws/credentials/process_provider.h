@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "aws/providers/source.h"
+#include "aws/credentials/credential_source.h"
 
 namespace cw::aws {
 

@@ -21,11 +21,10 @@
 #include <string>
 #include <thread>
 
-#include "aws/credential_chain.h"
+#include "aws/credentials/credential_source.h"
+#include "aws/credentials/provider.h"
 
 namespace cw::aws {
-
-using CredentialsFetch = std::function<Credentials()>;  // throws CredentialsError
 
 class RefreshingProvider final : public CredentialsProvider {
  public:
@@ -40,9 +39,6 @@ class RefreshingProvider final : public CredentialsProvider {
   Credentials get() override;
   void invalidate() override;
   std::optional<std::chrono::system_clock::time_point> expiration() const override;
-
-  // Successful fetches so far, the first included (tests, metrics).
-  int fetch_count() const;
 
  private:
   using Clock = std::chrono::system_clock;
@@ -69,7 +65,6 @@ class RefreshingProvider final : public CredentialsProvider {
   Clock::time_point last_success_{};
   std::string last_error_;
   int failures_in_row_ = 0;
-  int fetches_ = 0;
   bool stop_ = false;
   std::thread thread_;
 };

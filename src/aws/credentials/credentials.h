@@ -1,6 +1,6 @@
 #pragma once
 // Credentials: the keys a request is signed with, and where they came from.
-// Resolution follows the AWS SDKs' chain (see credential_chain.h); secrets are
+// Resolution follows the AWS SDKs' chain (see chain.h); secrets are
 // never formatted into logs: use describe() for messages.
 
 #include <chrono>

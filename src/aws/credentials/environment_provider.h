@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "aws/credentials.h"
+#include "aws/credentials/credentials.h"
 #include "aws/environment.h"
 
 namespace cw::aws {

@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "aws/credentials.h"
+#include "aws/credentials/credentials.h"
 #include "aws/endpoint.h"
 #include "aws/endpoint_rules.h"
 #include "aws/environment.h"

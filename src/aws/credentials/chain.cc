@@ -1,13 +1,13 @@
-#include "aws/credential_chain.h"
+#include "aws/credentials/chain.h"
 
 #include <vector>
 
-#include "aws/providers/container_provider.h"
-#include "aws/providers/environment_provider.h"
-#include "aws/providers/imds_provider.h"
-#include "aws/providers/profile_provider.h"
-#include "aws/providers/web_identity_provider.h"
-#include "aws/refreshing_provider.h"
+#include "aws/credentials/container_provider.h"
+#include "aws/credentials/environment_provider.h"
+#include "aws/credentials/imds_provider.h"
+#include "aws/credentials/profile_provider.h"
+#include "aws/credentials/web_identity_provider.h"
+#include "aws/credentials/refreshing_provider.h"
 
 namespace cw::aws {
 namespace {

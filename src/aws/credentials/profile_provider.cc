@@ -1,15 +1,15 @@
-#include "aws/providers/profile_provider.h"
+#include "aws/credentials/profile_provider.h"
 
 #include <charconv>
 #include <set>
 
-#include "aws/providers/container_provider.h"
-#include "aws/providers/environment_provider.h"
-#include "aws/providers/imds_provider.h"
-#include "aws/providers/process_provider.h"
-#include "aws/providers/web_identity_provider.h"
+#include "aws/credentials/container_provider.h"
+#include "aws/credentials/environment_provider.h"
+#include "aws/credentials/imds_provider.h"
+#include "aws/credentials/process_provider.h"
+#include "aws/credentials/web_identity_provider.h"
 #include "aws/shared_config.h"
-#include "aws/sts_client.h"
+#include "aws/credentials/sts_client.h"
 
 namespace cw::aws {
 namespace {

@@ -1,11 +1,11 @@
-#include "aws/providers/process_provider.h"
+#include "aws/credentials/process_provider.h"
 
 #include <sys/wait.h>
 
 #include <cstdio>
 
-#include "aws/credential_chain.h"
-#include "aws/credentials_json.h"
+#include "aws/credentials/provider.h"
+#include "aws/credentials/credentials_json.h"
 
 namespace cw::aws {
 namespace {

@@ -1,4 +1,4 @@
-#include "aws/credentials.h"
+#include "aws/credentials/credentials.h"
 
 namespace cw::aws {
 
