@@ -114,7 +114,9 @@ void BM_LinesToSignedBodies(benchmark::State& state) {
   std::string body;
   std::size_t lines = 0;
   auto send = [&] {
-    batch.write_body(body, "python_logs_example", "default_20261126");
+    batch.set_destination("python_logs_example", "default_20261126");
+    body.clear();
+    for (std::string_view part : batch.body_parts()) body.append(part);
     benchmark::DoNotOptimize(cw::aws::sha256(body));
     batch.clear();
   };

@@ -7,8 +7,8 @@
 
 #include "aws/credentials/chain.h"
 #include "aws/iso8601.h"
-#include "common/json_escape.h"
 #include "cloudwatch/logs_client.h"
+#include "cloudwatch/request_body.h"
 
 namespace cw::app {
 namespace {
@@ -16,20 +16,6 @@ namespace {
 void report(std::string_view status, const std::string& line) {
   std::printf("%-5s %s\n", std::string(status).c_str(), line.c_str());
   std::fflush(stdout);
-}
-
-// `{"logGroupName":..., "logStreamName":...` without the closing brace, so
-// that PutLogEvents can add its events.
-std::string json_names(const std::string& group, const std::string* stream) {
-  std::string body = "{\"logGroupName\":\"";
-  append_json_escaped(body, group);
-  body += "\"";
-  if (stream != nullptr) {
-    body += ",\"logStreamName\":\"";
-    append_json_escaped(body, *stream);
-    body += "\"";
-  }
-  return body;
 }
 
 std::string failure(const cloudwatch::ApiError& error, std::string_view permission) {
@@ -74,18 +60,18 @@ int run_check(const Config& config, const aws::Endpoint& endpoint, const aws::Pr
       ok = false;
     }
   };
-  create("CreateLogGroup", json_names(config.log_group, nullptr) + "}", "log group " + config.log_group,
+  create("CreateLogGroup", cloudwatch::names_body(config.log_group), "log group " + config.log_group,
          "logs:CreateLogGroup");
-  create("CreateLogStream", json_names(config.log_group, &stream) + "}", "log stream " + stream,
+  create("CreateLogStream", cloudwatch::names_body(config.log_group, stream), "log stream " + stream,
          "logs:CreateLogStream");
 
   bool delivered = false;
   if (config.check_probe) {
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch()).count();
-    std::string body = json_names(config.log_group, &stream);
-    body += ",\"logEvents\":[{\"timestamp\":" + std::to_string(now_ms) +
-            ",\"message\":\"{\\\"message\\\":\\\"cw-sidecar --check probe\\\"}\"}]}";
+    const std::string body = cloudwatch::put_events_head(config.log_group, stream) +
+                             cloudwatch::event_json(now_ms, R"({"message":"cw-sidecar --check probe"})") +
+                             std::string(cloudwatch::kPutEventsTail);
     const cloudwatch::CallResult result = client.call("PutLogEvents", body);
     if (result.ok) {
       report("ok", "PutLogEvents: probe event stored in " + config.log_group + "/" + stream);

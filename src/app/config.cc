@@ -1,3 +1,4 @@
+#include "common/message_limit.h"
 #include "app/config.h"
 
 #include <sys/stat.h>
@@ -65,7 +66,7 @@ constexpr std::array kSettings = {
     Setting{"environment", {"ENVIRONMENT", ""}, "local", "Selects the dotenv file env/<ENVIRONMENT>/.env."},
     Setting{"env-file", {"ENV_FILE", ""}, "env/<ENVIRONMENT>/.env",
             "Dotenv file; the real environment wins over it. A missing default file is ignored."},
-    Setting{"once", {"ONCE", ""}, "false", "Ship what the files hold now, then exit 0 (the seed's run).", true},
+    Setting{"once", {"ONCE", ""}, "false", "Ship what the files hold now, then exit 0 (as one run of the Python cw.py).", true},
     Setting{"poll-interval-ms", {"POLL_INTERVAL_MS", ""}, "500", "How often files are checked for new lines."},
     Setting{"max-message-bytes", {"MAX_MESSAGE_BYTES", ""}, "1048550",
             "Longest message; longer lines are cut into pieces (262118 for the old 256 KB limit)."},
@@ -265,7 +266,7 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
     if (auto it = flags.find(flag); it != flags.end()) return it->second;
     return process_env.get(find_setting(flag)->vars[0]);
   };
-  out.environment = early("environment").value_or("local");
+  out.environment = early("environment").value_or(std::string(find_setting("environment")->default_text));
   const auto named_env_file = early("env-file");
   out.env_file = named_env_file.value_or("env/" + out.environment + "/.env");
   if (named_env_file || exists(out.env_file)) {
@@ -282,16 +283,20 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
     }
     return std::nullopt;
   };
+  // For a setting whose --help default is its value.
+  auto setting_or_default = [&](std::string_view flag) {
+    return value_of(flag).value_or(std::string(find_setting(flag)->default_text));
+  };
 
   // --healthcheck needs the listener's address only: no region lookup, no file checks.
-  const std::string metrics = value_of("metrics-address").value_or("off");
+  const std::string metrics = setting_or_default("metrics-address");
   if (!metrics.empty() && metrics != "off") {
     out.metrics_address = parse_listen_address(metrics);
     if (!out.metrics_address) {
       throw ConfigError("METRICS_ADDRESS must be host:port (e.g. 127.0.0.1:9880, [::1]:9880), got '" + metrics + "'");
     }
   }
-  if (parse_bool("--healthcheck", value_of("healthcheck").value_or("false"))) return Command::kHealthcheck;
+  if (parse_bool("--healthcheck", setting_or_default("healthcheck"))) return Command::kHealthcheck;
 
   char cwd[4096];
   out.log_path = value_of("log-path").value_or(::getcwd(cwd, sizeof cwd) ? std::string(cwd) : std::string("."));
@@ -299,14 +304,14 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   if (exists(out.log_path) && !is_directory(out.log_path)) {
     throw ConfigError("LOG_PATH " + out.log_path + " is not a directory");
   }
-  out.log_extension = value_of("log-extension").value_or("log");
+  out.log_extension = setting_or_default("log-extension");
   if (out.log_extension.starts_with(".")) out.log_extension.erase(0, 1);
   if (out.log_extension.empty() || out.log_extension.find('/') != std::string::npos) {
     throw ConfigError("LOG_EXTENSION must be a file name extension such as 'log'");
   }
-  out.log_group = value_of("log-group").value_or("python_logs_example");
+  out.log_group = setting_or_default("log-group");
   validate_group(out.log_group);
-  out.log_stream_prefix = value_of("log-stream-prefix").value_or("default");
+  out.log_stream_prefix = setting_or_default("log-stream-prefix");
   validate_stream_prefix(out.log_stream_prefix);
 
   out.profile_explicit = flags.contains("profile") || out.env.get("AWS_PROFILE_NAME").has_value();
@@ -329,44 +334,45 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   out.endpoint_flags.use_dual_stack = parse_bool(
       "AWS_USE_DUALSTACK_ENDPOINT", value_of("use-dualstack-endpoint")
                                         .value_or(shared.get(profile_for_region, "use_dualstack_endpoint").value_or("false")));
-  out.check = parse_bool("--check", value_of("check").value_or("false"));
-  out.check_probe = !parse_bool("--check-no-probe", value_of("check-no-probe").value_or("false"));
+  out.check = parse_bool("--check", setting_or_default("check"));
+  out.check_probe = !parse_bool("--check-no-probe", setting_or_default("check-no-probe"));
   out.endpoint_url = value_of("endpoint-url").value_or("");
 
   out.state_dir = value_of("state-dir").value_or(out.log_path + "/.cw-sidecar");
   if (exists(out.state_dir) && !is_directory(out.state_dir)) {
     throw ConfigError("STATE_DIR " + out.state_dir + " is not a directory");
   }
-  out.exclude_fields = split_list(value_of("exclude-fields").value_or("@timestamp,logger"));
-  out.timestamp_field = value_of("timestamp-field").value_or("@timestamp");
+  out.exclude_fields = split_list(setting_or_default("exclude-fields"));
+  out.timestamp_field = setting_or_default("timestamp-field");
   if (out.timestamp_field.empty()) throw ConfigError("TIMESTAMP_FIELD must not be empty");
-  out.once = parse_bool("ONCE", value_of("once").value_or("false"));
-  out.poll_interval = parse_ms("POLL_INTERVAL_MS", value_of("poll-interval-ms").value_or("500"));
+  out.once = parse_bool("ONCE", setting_or_default("once"));
+  out.poll_interval = parse_ms("POLL_INTERVAL_MS", setting_or_default("poll-interval-ms"));
   const long long max_message =
-      parse_positive("MAX_MESSAGE_BYTES", value_of("max-message-bytes").value_or("1048550"), "bytes");
-  if (max_message < 64 || max_message > 1'048'550) throw ConfigError("MAX_MESSAGE_BYTES must be between 64 and 1048550");
+      parse_positive("MAX_MESSAGE_BYTES", setting_or_default("max-message-bytes"), "bytes");
+  if (max_message < 64 || static_cast<std::size_t>(max_message) > kMaxMessageBytes) {
+    throw ConfigError("MAX_MESSAGE_BYTES must be between 64 and " + std::to_string(kMaxMessageBytes));
+  }
   out.max_message_bytes = static_cast<std::size_t>(max_message);
-  const std::string level = value_of("log-level").value_or("info");
+  const std::string level = setting_or_default("log-level");
   if (!parse_log_level(level, out.log_level)) {
     throw ConfigError("LOG_LEVEL must be debug, info, warn or error, got '" + level + "'");
   }
-  out.connect_timeout = parse_ms("CONNECT_TIMEOUT_MS", value_of("connect-timeout-ms").value_or("3000"));
-  out.request_timeout = parse_ms("REQUEST_TIMEOUT_MS", value_of("request-timeout-ms").value_or("30000"));
+  out.connect_timeout = parse_ms("CONNECT_TIMEOUT_MS", setting_or_default("connect-timeout-ms"));
+  out.request_timeout = parse_ms("REQUEST_TIMEOUT_MS", setting_or_default("request-timeout-ms"));
   out.ca_bundle = value_of("ca-bundle").value_or("");
 
   out.include = split_list(value_of("include").value_or("*." + out.log_extension));
   if (out.include.empty()) throw ConfigError("INCLUDE must name at least one pattern");
   out.exclude = split_list(value_of("exclude").value_or(""));
-  out.watch_mode = value_of("watch-mode").value_or("auto");
-  if (out.watch_mode != "auto" && out.watch_mode != "inotify" && out.watch_mode != "poll") {
-    throw ConfigError("WATCH_MODE must be auto, inotify or poll, got '" + out.watch_mode + "'");
+  if (const std::string mode = setting_or_default("watch-mode"); !source::parse_watch_mode(mode, out.watch_mode)) {
+    throw ConfigError("WATCH_MODE must be auto, inotify or poll, got '" + mode + "'");
   }
   if (auto flush = value_of("partial-line-flush-ms"); flush && *flush != "0") {
     out.partial_line_flush = parse_ms("PARTIAL_LINE_FLUSH_MS", *flush);
   }
-  if (auto sync = value_of("checkpoint-sync-ms"); sync && *sync != "0") {
-    out.checkpoint_sync = parse_ms("CHECKPOINT_SYNC_MS", *sync);
-  } else if (sync) {
+  if (const std::string sync = setting_or_default("checkpoint-sync-ms"); sync != "0") {
+    out.checkpoint_sync = parse_ms("CHECKPOINT_SYNC_MS", sync);
+  } else {
     out.checkpoint_sync = std::chrono::milliseconds(0);
   }
   if (auto wait = value_of("state-lock-wait-s"); wait && *wait != "forever") {
@@ -376,26 +382,25 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   if (auto budget = value_of("max-open-files")) {
     out.max_open_files = static_cast<std::uint64_t>(parse_positive("MAX_OPEN_FILES", *budget, "files"));
   }
-  if (auto idle = value_of("close-inactive-s")) {
-    out.close_inactive = std::chrono::seconds(*idle == "0" ? 0 : parse_positive("CLOSE_INACTIVE_S", *idle, "seconds"));
-  }
+  const std::string idle = setting_or_default("close-inactive-s");
+  out.close_inactive = std::chrono::seconds(idle == "0" ? 0 : parse_positive("CLOSE_INACTIVE_S", idle, "seconds"));
   if (auto age = value_of("rotated-max-age-s"); age && *age != "0") {
     out.rotated_max_age = std::chrono::seconds(parse_positive("ROTATED_MAX_AGE_S", *age, "seconds"));
   }
 
-  out.stream_template = value_of("log-stream-name").value_or("{prefix}_{date}");
+  out.stream_template = setting_or_default("log-stream-name");
   if (out.stream_template.empty()) throw ConfigError("LOG_STREAM_NAME must not be empty");
-  out.max_in_flight = static_cast<int>(parse_positive("MAX_IN_FLIGHT", value_of("max-in-flight").value_or("1"), "requests"));
+  out.max_in_flight = static_cast<int>(parse_positive("MAX_IN_FLIGHT", setting_or_default("max-in-flight"), "requests"));
   if (out.max_in_flight > 64) throw ConfigError("MAX_IN_FLIGHT must be at most 64");
-  out.linger = parse_ms("BATCH_LINGER_MS", value_of("batch-linger-ms").value_or("200"));
-  out.grace = parse_ms("SHUTDOWN_GRACE_MS", value_of("shutdown-grace-ms").value_or("5000"));
-  out.backoff_base = parse_ms("BACKOFF_BASE_MS", value_of("backoff-base-ms").value_or("200"));
-  out.backoff_cap = parse_ms("BACKOFF_CAP_MS", value_of("backoff-cap-ms").value_or("20000"));
+  out.linger = parse_ms("BATCH_LINGER_MS", setting_or_default("batch-linger-ms"));
+  out.grace = parse_ms("SHUTDOWN_GRACE_MS", setting_or_default("shutdown-grace-ms"));
+  out.backoff_base = parse_ms("BACKOFF_BASE_MS", setting_or_default("backoff-base-ms"));
+  out.backoff_cap = parse_ms("BACKOFF_CAP_MS", setting_or_default("backoff-cap-ms"));
   out.summary_interval =
-      std::chrono::seconds(parse_positive("SUMMARY_INTERVAL_S", value_of("summary-interval-s").value_or("300"), "seconds"));
-  out.window_policy = value_of("out-of-window").value_or("restamp");
-  if (out.window_policy != "restamp" && out.window_policy != "send" && out.window_policy != "set-aside") {
-    throw ConfigError("OUT_OF_WINDOW must be restamp, send or set-aside, got '" + out.window_policy + "'");
+      std::chrono::seconds(parse_positive("SUMMARY_INTERVAL_S", setting_or_default("summary-interval-s"), "seconds"));
+  if (const std::string policy = setting_or_default("out-of-window");
+      !transform::parse_window_policy(policy, out.window_policy)) {
+    throw ConfigError("OUT_OF_WINDOW must be restamp, send or set-aside, got '" + policy + "'");
   }
   out.dead_letter_file = value_of("dead-letter-file").value_or(out.state_dir + "/dead-letter.jsonl");
   if (out.dead_letter_file == "off") out.dead_letter_file.clear();
@@ -418,10 +423,10 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   if (!out.group_class.empty() && out.group_class != "STANDARD" && out.group_class != "INFREQUENT_ACCESS") {
     throw ConfigError("LOG_GROUP_CLASS must be STANDARD or INFREQUENT_ACCESS");
   }
-  const std::string format = value_of("log-format").value_or("plain");
+  const std::string format = setting_or_default("log-format");
   if (!parse_log_format(format, out.log_format)) throw ConfigError("LOG_FORMAT must be plain or json, got '" + format + "'");
   out.health_stuck_after = std::chrono::seconds(
-      parse_positive("HEALTH_STUCK_AFTER_S", value_of("health-stuck-after-s").value_or("300"), "seconds"));
+      parse_positive("HEALTH_STUCK_AFTER_S", setting_or_default("health-stuck-after-s"), "seconds"));
   return Command::kRun;
 }
 

@@ -2,7 +2,9 @@
 // Config: every setting of the sidecar, from flags, the environment, the dotenv
 // file env/<ENVIRONMENT>/.env and defaults, in that order of precedence. All
 // validation happens here, before any network call: a bad setting is one
-// ConfigError line and exit code 2.
+// ConfigError line and exit code 2. parse_command_line sets every field; the
+// defaults are in one place, the settings table in config.cc, which --help
+// prints.
 
 #include <chrono>
 #include <cstddef>
@@ -16,6 +18,8 @@
 #include "aws/endpoint_rules.h"
 #include "aws/environment.h"
 #include "common/logger.h"
+#include "source/file_watcher.h"
+#include "transform/time_window.h"
 
 namespace cw::app {
 
@@ -36,7 +40,7 @@ struct Config {
   bool profile_explicit = false;  // --profile or AWS_PROFILE_NAME: the profile alone
   std::string state_dir;
   std::optional<std::chrono::seconds> state_lock_wait;  // STATE_LOCK_WAIT_S; nullopt: for ever
-  std::chrono::milliseconds checkpoint_sync{1000};  // 0: every checkpoint save is fsynced
+  std::chrono::milliseconds checkpoint_sync{};  // 0: every checkpoint save is fsynced
   std::vector<std::string> exclude_fields;
   std::string timestamp_field;
   std::string environment;
@@ -44,31 +48,31 @@ struct Config {
   bool once = false;
   bool check = false;        // --check: report what works, then exit
   bool check_probe = true;   // --check sends one probe event unless --check-no-probe
-  std::chrono::milliseconds poll_interval{500};
-  std::size_t max_message_bytes = 1'048'550;
+  std::chrono::milliseconds poll_interval{};
+  std::size_t max_message_bytes = 0;
   LogLevel log_level = LogLevel::kInfo;
-  std::chrono::milliseconds connect_timeout{3000};
-  std::chrono::milliseconds request_timeout{30000};
+  std::chrono::milliseconds connect_timeout{};
+  std::chrono::milliseconds request_timeout{};
   std::string ca_bundle;
 
   // Files.
   std::vector<std::string> include;  // globs relative to LOG_PATH; default "*.<LOG_EXTENSION>"
   std::vector<std::string> exclude;
-  std::string watch_mode = "auto";
+  source::WatchMode watch_mode = source::WatchMode::kAuto;
   std::chrono::milliseconds partial_line_flush{0};
   std::chrono::seconds rotated_max_age{0};
   std::optional<std::uint64_t> max_open_files;  // MAX_OPEN_FILES; nullopt: from the descriptor limit
-  std::chrono::seconds close_inactive{300};     // CLOSE_INACTIVE_S; 0: never
+  std::chrono::seconds close_inactive{};  // CLOSE_INACTIVE_S; 0: never
 
   // Delivery.
   std::string stream_template;  // LOG_STREAM_NAME; "{prefix}_{date}" as the seed
-  int max_in_flight = 1;
-  std::chrono::milliseconds linger{200};
-  std::chrono::milliseconds grace{5000};
-  std::chrono::milliseconds backoff_base{200};
-  std::chrono::milliseconds backoff_cap{20000};
-  std::chrono::milliseconds summary_interval{std::chrono::minutes(5)};
-  std::string window_policy = "restamp";
+  int max_in_flight = 0;
+  std::chrono::milliseconds linger{};
+  std::chrono::milliseconds grace{};
+  std::chrono::milliseconds backoff_base{};
+  std::chrono::milliseconds backoff_cap{};
+  std::chrono::milliseconds summary_interval{};
+  transform::WindowPolicy window_policy = transform::WindowPolicy::kRestamp;
   std::string dead_letter_file;  // "" = off
   int retention_days = 0;
   std::vector<std::pair<std::string, std::string>> group_tags;
@@ -78,7 +82,7 @@ struct Config {
   // Observability.
   LogFormat log_format = LogFormat::kPlain;
   std::optional<ListenAddress> metrics_address;  // METRICS_ADDRESS; nullopt: no listener
-  std::chrono::seconds health_stuck_after{300};
+  std::chrono::seconds health_stuck_after{};
 
   aws::Environment env;  // process environment over the dotenv file: credentials read it
 };

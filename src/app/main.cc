@@ -36,7 +36,7 @@
 #include "source/file_set.h"
 #include "source/file_watcher.h"
 #include "source/state_lock.h"
-#include "transform/line_transformer.h"
+#include "transform/event_maker.h"
 
 #ifndef CW_VERSION
 #define CW_VERSION "dev"
@@ -78,9 +78,6 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   } catch (const std::exception& e) {
     return config_error(e.what());
   }
-  transform::WindowPolicy window_policy = transform::WindowPolicy::kRestamp;
-  transform::parse_window_policy(config.window_policy, window_policy);  // validated by the config
-
   const app::DescriptorLimit descriptors = app::raise_descriptor_limit();
   const std::uint64_t max_open_files =
       config.max_open_files.value_or(app::default_max_open_files(descriptors.now, config.max_in_flight));
@@ -143,15 +140,16 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
            "/" + config.stream_template + " at " + endpoint.url + " (" + config.region + "), credentials " +
            credentials->get().describe() + ", state in " + config.state_dir);
 
-  source::WatchMode watch_mode = source::WatchMode::kAuto;
-  source::parse_watch_mode(config.watch_mode, watch_mode);  // validated by the config
-  source::FileWatcher watcher(watch_mode, log);
+  source::FileWatcher watcher(config.watch_mode, log);
   source::FileSetOptions file_options{config.log_path, config.include, config.exclude, config.max_message_bytes,
                                       config.partial_line_flush, config.rotated_max_age};
   file_options.max_open_files = max_open_files;
   file_options.close_inactive = config.close_inactive;
   source::FileSet files(file_options, *checkpoints, watcher, counters, log);
-  transform::LineTransformer transformer({config.timestamp_field, config.exclude_fields, config.max_message_bytes});
+  transform::EventMaker events({{config.timestamp_field, config.exclude_fields, config.max_message_bytes},
+                                config.window_policy,
+                                transform::TimeWindow::for_retention_days(config.retention_days)},
+                               counters);
   const cloudwatch::StreamNamer streams(config.stream_template, config.log_stream_prefix, hostname());
   cloudwatch::DeadLetter dead_letter(config.dead_letter_file, log);
   cloudwatch::TroubleLog trouble(log, counters);
@@ -163,11 +161,9 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
       config.backoff_cap};
   const http::Options http_options{config.connect_timeout, config.request_timeout, config.ca_bundle,
                                    "cw-sidecar/" CW_VERSION, &shutdown.abort_flag()};
-  cloudwatch::Limits limits;
-  limits.max_message_bytes = config.max_message_bytes;
   Wake completed;
   cloudwatch::SenderPool senders(
-      config.max_in_flight, limits,
+      config.max_in_flight, cloudwatch::Limits{},
       [&] { return std::make_unique<cloudwatch::LogsClient>(endpoint, *credentials, http_options); },
       cloudwatch::DeliveryContext{delivery_options, governor, shutdown.sender_pause(), counters, dead_letter, trouble,
                                   log},
@@ -185,10 +181,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   options.grace = config.grace;
   options.summary_interval = config.summary_interval;
   options.log_group = config.log_group;
-  options.window_policy = window_policy;
-  options.window = transform::TimeWindow::for_retention_days(config.retention_days);
-  options.max_message_bytes = config.max_message_bytes;
-  app::Pipeline pipeline(options, {files, watcher, *checkpoints, transformer, senders, completed, streams, dead_letter, shutdown,
+  app::Pipeline pipeline(options, {files, watcher, *checkpoints, events, senders, completed, streams, dead_letter, shutdown,
                                    counters, log});
   try {
     pipeline.run();

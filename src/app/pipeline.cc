@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "common/json_escape.h"
+#include "cloudwatch/request_body.h"
 
 namespace cw::app {
 namespace {
@@ -23,16 +23,35 @@ std::int64_t epoch_ms() {
       .count();
 }
 
-// The counters this file touches have one writer, the reader thread: a plain
-// load and store keeps them exact without a locked instruction per line.
-void owner_add(Counters::Counter& counter, std::uint64_t n = 1) {
-  counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-}
-
 }  // namespace
 
-Pipeline::Pipeline(PipelineOptions options, PipelineParts parts)
-    : options_(std::move(options)), p_(parts), split_(options_.max_message_bytes) {}
+// Events of one file's lines into the open batch, handed over when full.
+class Pipeline::FileSink final : public transform::EventSink {
+ public:
+  FileSink(Pipeline& pipeline, const source::TailedFile& file) : p_(pipeline), file_(file) {}
+
+  bool send(std::int64_t timestamp_ms, std::string_view message) override {
+    if (!p_.batch_->fits(message.size(), timestamp_ms)) {
+      p_.hand_over();
+      // Only a stop can leave us without a batch here; the event is then lost
+      // to this run only: its line is not acknowledged and is read again.
+      if (!p_.ensure_batch(file_)) return false;
+    }
+    p_.batch_->add(timestamp_ms, message);
+    return true;
+  }
+
+  void set_aside(std::string_view reason, std::int64_t timestamp_ms, std::string_view message) override {
+    p_.p_.dead_letter.write(reason, p_.options_.log_group, p_.batch_->stream(),
+                            cloudwatch::event_json(timestamp_ms, message));
+  }
+
+ private:
+  Pipeline& p_;
+  const source::TailedFile& file_;
+};
+
+Pipeline::Pipeline(PipelineOptions options, PipelineParts parts) : options_(std::move(options)), p_(parts) {}
 
 void Pipeline::run() {
   next_rescan_ = Clock::now();  // the first round scans at once
@@ -91,31 +110,18 @@ bool Pipeline::read_round() {
     const bool flush_partial = file.detached && Clock::now() - file.detached_at >= kDetachedQuiet;
     const std::uint64_t turn_end = file.read_offset() + kTurnBytes;
     const std::int64_t now_ms = epoch_ms();
+    FileSink sink(*this, file);
     while (file.read_offset() < turn_end) {
       const std::uint64_t line_from = file.read_offset();
       const auto line = file.next_line(flush_partial);
       if (!line) break;
       progressed = true;
-      bool added = false;
-      if (line->part > 0) {
-        added = add_split_line(file, *line, now_ms);
-      } else {
-        const transform::Event event = p_.transformer.transform(line->text, now_ms);
-        if (event.truncated) {
-          // Over the cap only once its invalid bytes were replaced: split it
-          // like any long line rather than cut it.
-          source::Line whole = *line;
-          whole.part = 1;
-          whole.last_part = true;
-          added = add_split_line(file, whole, now_ms);
-        } else {
-          added = add_event(file, event, now_ms);
-        }
-      }
       // Stopping while waiting for a free batch: this line is not acknowledged
       // and is read again after the restart.
-      if (!added) return progressed;
-      owner_add(p_.counters.bytes_read, line->end_offset - line_from);
+      if (!ensure_batch(file)) return progressed;
+      const transform::ReadLine read{line->text, line->part, line->last_part, file.inode(), line->line_start};
+      if (!p_.events.make(read, now_ms, sink)) return progressed;
+      add_as_sole_writer(p_.counters.bytes_read, line->end_offset - line_from);
       batch_->advance_source(file.id(), line->end_offset);
     }
     // Its turn is over with more to read: the next file's turn needs a buffer,
@@ -123,70 +129,6 @@ bool Pipeline::read_round() {
     if (files.size() > 1 && file.read_offset() >= turn_end) file.release_buffer();
   }
   return progressed;
-}
-
-bool Pipeline::add_split_line(const source::TailedFile& file, const source::Line& line, std::int64_t now_ms) {
-  const bool repaired =
-      split_.feed(std::to_string(file.inode()) + ":" + std::to_string(line.line_start), line.text, line.last_part);
-  std::string_view message;
-  bool first = true;
-  while (split_.next(message)) {
-    transform::Event event;
-    event.kind = transform::LineKind::kRaw;
-    event.timestamp_ms = now_ms;
-    event.message = message;
-    event.utf8_repaired = repaired && first;  // counted once per piece of the line
-    if (!add_event(file, event, now_ms)) return false;
-    if (!first || line.part > 1) owner_add(p_.counters.lines_split);
-    first = false;
-  }
-  return true;
-}
-
-bool Pipeline::add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms) {
-  if (!ensure_batch(file)) return false;
-  owner_add(p_.counters.lines_read);
-  std::int64_t timestamp = event.timestamp_ms;
-  std::string_view message = event.message;
-  switch (event.kind) {
-    case transform::LineKind::kJson: owner_add(p_.counters.events_json); break;
-    case transform::LineKind::kNoTimestamp: owner_add(p_.counters.events_no_timestamp); break;
-    case transform::LineKind::kRaw: owner_add(p_.counters.events_raw); break;
-    case transform::LineKind::kEmpty: owner_add(p_.counters.lines_empty); break;
-  }
-  if (event.utf8_repaired) owner_add(p_.counters.events_utf8_repaired);
-  if (event.kind == transform::LineKind::kEmpty) return true;
-
-  if (event.kind == transform::LineKind::kJson) {
-    const auto verdict = options_.window.check(timestamp, now_ms);
-    if (verdict != transform::WindowVerdict::kInside) {
-      const char* reason = verdict == transform::WindowVerdict::kTooOld ? "too_old" : "too_new";
-      if (options_.window_policy == transform::WindowPolicy::kSetAside) {
-        std::string json = R"({"timestamp":)" + std::to_string(timestamp) + R"(,"message":")";
-        append_json_escaped(json, message);
-        json += "\"}";
-        p_.dead_letter.write(reason, options_.log_group, batch_->stream(), json);
-        owner_add(p_.counters.events_set_aside_window);
-        return true;
-      }
-      if (options_.window_policy == transform::WindowPolicy::kRestamp) {
-        transform::restamp_message(restamped_, message, timestamp);
-        if (restamped_.size() <= options_.max_message_bytes) {
-          message = restamped_;
-          timestamp = now_ms;
-          owner_add(p_.counters.events_restamped);
-        }
-      }
-    }
-  }
-  if (!batch_->fits(message.size(), timestamp)) {
-    hand_over();
-    // Only a stop can leave us without a batch here; the event is then lost
-    // to this run only: its line is not acknowledged and is read again.
-    if (!ensure_batch(file)) return false;
-  }
-  batch_->add(timestamp, message);
-  return true;
 }
 
 bool Pipeline::ensure_batch(const source::TailedFile& file) {

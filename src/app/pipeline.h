@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 
+#include "app/ack_tracker.h"
 #include "app/shutdown.h"
 #include "cloudwatch/dead_letter.h"
 #include "cloudwatch/sender_pool.h"
@@ -20,13 +21,10 @@
 #include "common/counters.h"
 #include "common/logger.h"
 #include "common/wake.h"
-#include "source/ack_tracker.h"
 #include "source/checkpoint_store.h"
 #include "source/file_set.h"
 #include "source/file_watcher.h"
-#include "transform/line_transformer.h"
-#include "transform/split_line.h"
-#include "transform/time_window.h"
+#include "transform/event_maker.h"
 
 namespace cw::app {
 
@@ -40,16 +38,13 @@ struct PipelineOptions {
   std::chrono::milliseconds grace{5000};  // after a stop request, for sending what was read
   std::chrono::milliseconds summary_interval{std::chrono::minutes(5)};
   std::string log_group;
-  transform::WindowPolicy window_policy = transform::WindowPolicy::kRestamp;
-  transform::TimeWindow window;
-  std::size_t max_message_bytes = 1'048'550;
 };
 
 struct PipelineParts {
   source::FileSet& files;
   source::FileWatcher& watcher;
   source::CheckpointStore& checkpoints;
-  transform::LineTransformer& transformer;
+  transform::EventMaker& events;
   cloudwatch::SenderPool& senders;
   Wake& completed;  // notified by the senders
   const cloudwatch::StreamNamer& streams;
@@ -71,10 +66,10 @@ class Pipeline {
  private:
   void look_for_changes();  // rescans or safety-checks the folders when due
   bool read_round();  // true when some line was read (from files that are due)
-  // These return false when a stop came while waiting for a free batch.
-  bool add_event(const source::TailedFile& file, const transform::Event& event, std::int64_t now_ms);
-  bool add_split_line(const source::TailedFile& file, const source::Line& line, std::int64_t now_ms);
-  bool ensure_batch(const source::TailedFile& file);  // an open batch for this file's lines
+  class FileSink;
+  // An open batch for this file's lines; false when a stop came while
+  // waiting for a free one.
+  bool ensure_batch(const source::TailedFile& file);
   void hand_over();   // submits the open batch
   void apply_acknowledgements();
   void drain();
@@ -84,15 +79,13 @@ class Pipeline {
 
   PipelineOptions options_;
   PipelineParts p_;
-  source::AckTracker acks_;
+  AckTracker acks_;
   cloudwatch::Batch* batch_ = nullptr;  // being filled; owned by the sender pool
   std::chrono::steady_clock::time_point batch_opened_;  // of batch_, once it holds a line
   std::chrono::steady_clock::time_point next_rescan_;   // set by run()
   std::chrono::steady_clock::time_point last_rescan_;   // set by run() before it is read
   std::chrono::steady_clock::time_point next_check_;    // the next safety_check(), with every folder watched
   std::chrono::steady_clock::time_point next_summary_;  // set by run()
-  std::string restamped_;
-  transform::SplitLine split_;
 };
 
 }  // namespace cw::app

@@ -18,7 +18,7 @@
 #include <mutex>
 #include <thread>
 
-#include "cloudwatch/delivery.h"
+#include "common/pause.h"
 #include "common/wake.h"
 
 namespace cw::app {
@@ -41,10 +41,10 @@ class Shutdown {
   const std::atomic<bool>& abort_flag() const { return aborted_; }
 
   // Retry pauses of the senders: cut short only by abort().
-  cloudwatch::Pause& sender_pause() { return sender_pause_; }
+  cw::Pause& sender_pause() { return sender_pause_; }
 
  private:
-  class AbortPause final : public cloudwatch::Pause {
+  class AbortPause final : public cw::Pause {
    public:
     explicit AbortPause(Shutdown& owner) : owner_(owner) {}
     bool wait_for(std::chrono::milliseconds duration) override;

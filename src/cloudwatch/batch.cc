@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <charconv>
 
+#include "cloudwatch/request_body.h"
 #include "common/json_escape.h"
 
 namespace cw::cloudwatch {
 namespace {
 
-constexpr std::string_view kSuffix = "]}";
 constexpr std::string_view kComma = ",";
 
 }  // namespace
@@ -25,10 +25,7 @@ bool Batch::fits(std::size_t message_bytes, std::int64_t timestamp_ms) const {
 }
 
 void Batch::add(std::int64_t timestamp_ms, std::string_view message) {
-  constexpr std::string_view kOpen = R"({"timestamp":)";
-  constexpr std::string_view kMessage = R"(,"message":")";
-  constexpr std::string_view kClose = R"("})";
-  constexpr std::size_t kHeadRoom = 1 + kOpen.size() + 20 + kMessage.size();  // 20 chars hold any int64
+  constexpr std::size_t kHeadRoom = 1 + kEventHead.size() + 20 + kEventMessage.size();  // 20 chars hold any int64
   if (events_.empty()) {
     // Reserved on first use, so idle batches of the pool cost nothing; and
     // generously, as only the pages written count: a batch of 1 MiB of
@@ -43,14 +40,14 @@ void Batch::add(std::int64_t timestamp_ms, std::string_view message) {
     min_ts_ = std::min(min_ts_, timestamp_ms);
     max_ts_ = std::max(max_ts_, timestamp_ms);
   }
-  char* w = events_text_.room(kHeadRoom + json_escaped_room(message.size()) + kClose.size());
+  char* w = events_text_.room(kHeadRoom + json_escaped_room(message.size()) + kEventTail.size());
   if (!events_.empty()) *w++ = ',';
   const auto offset = static_cast<std::uint32_t>(events_text_.size() + (events_.empty() ? 0 : 1));
-  w = std::copy(kOpen.begin(), kOpen.end(), w);
+  w = std::copy(kEventHead.begin(), kEventHead.end(), w);
   w = write_timestamp(w, timestamp_ms);
-  w = std::copy(kMessage.begin(), kMessage.end(), w);
+  w = std::copy(kEventMessage.begin(), kEventMessage.end(), w);
   w = write_json_escaped(w, message);
-  w = std::copy(kClose.begin(), kClose.end(), w);
+  w = std::copy(kEventTail.begin(), kEventTail.end(), w);
   events_text_.commit(w);
   events_.push_back(Entry{timestamp_ms, offset, static_cast<std::uint32_t>(events_text_.size() - offset),
                           static_cast<std::uint32_t>(message.size())});
@@ -86,11 +83,7 @@ void Batch::advance_source(std::uint64_t file_id, std::uint64_t end_offset) {
 
 void Batch::set_destination(std::string_view group, std::string_view stream) {
   stream_ = std::string(stream);
-  prefix_.assign(R"({"logGroupName":")");
-  append_json_escaped(prefix_, group);
-  prefix_.append(R"(","logStreamName":")");
-  append_json_escaped(prefix_, stream);
-  prefix_.append(R"(","logEvents":[)");
+  prefix_ = put_events_head(group, stream);
 }
 
 void Batch::sort_if_needed() {
@@ -129,26 +122,15 @@ const std::vector<std::string_view>& Batch::body_parts() {
       }
     }
   }
-  parts_.push_back(kSuffix);
+  parts_.push_back(kPutEventsTail);
   return parts_;
 }
 
-std::size_t Batch::body_size() { return prefix_.size() + events_text_.size() + kSuffix.size(); }
-
-void Batch::write_body(std::string& out, std::string_view group, std::string_view stream) {
-  set_destination(group, stream);
-  out.clear();
-  for (std::string_view part : body_parts()) out.append(part);
-}
+std::size_t Batch::body_size() { return prefix_.size() + events_text_.size() + kPutEventsTail.size(); }
 
 std::string_view Batch::event_json(std::size_t i) {
   sort_if_needed();
   return events_text_.view().substr(events_[i].offset, events_[i].length);
-}
-
-std::int64_t Batch::timestamp_at(std::size_t i) {
-  sort_if_needed();
-  return events_[i].timestamp_ms;
 }
 
 void Batch::copy_events_to(std::size_t from, std::size_t to, Batch& out) {

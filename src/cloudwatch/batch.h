@@ -52,12 +52,9 @@ class Batch {
   // one more for each place where the order jumps within the text otherwise.
   const std::vector<std::string_view>& body_parts();
   std::size_t body_size();
-  // The body in one string (tests, benchmarks).
-  void write_body(std::string& out, std::string_view group, std::string_view stream);
 
   // Event i (in body order) as its JSON object text: {"timestamp":..,"message":".."}.
   std::string_view event_json(std::size_t i);
-  std::int64_t timestamp_at(std::size_t i);
   // Appends events [from, to) of this batch (in body order) to `out`, which
   // must be able to take them (used to split a batch the service refused).
   void copy_events_to(std::size_t from, std::size_t to, Batch& out);

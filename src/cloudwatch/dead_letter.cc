@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/json_escape.h"
+#include "cloudwatch/request_body.h"
 
 namespace cw::cloudwatch {
 
@@ -16,15 +16,7 @@ DeadLetter::~DeadLetter() {
 void DeadLetter::write(std::string_view reason, std::string_view group, std::string_view stream,
                        std::string_view event_json) {
   if (path_.empty() || event_json.size() < 2) return;
-  std::string line = R"({"reason":")";
-  append_json_escaped(line, reason);
-  line += R"(","group":")";
-  append_json_escaped(line, group);
-  line += R"(","stream":")";
-  append_json_escaped(line, stream);
-  line += "\",";
-  line += event_json.substr(1);  // the event's own fields, after its '{'
-  line += '\n';
+  const std::string line = dead_letter_line(reason, group, stream, event_json);
   std::lock_guard lock(mutex_);
   if (failed_) return;
   if (file_ == nullptr) file_ = std::fopen(path_.c_str(), "ae");

@@ -2,52 +2,12 @@
 
 #include <algorithm>
 
-#include "common/json_escape.h"
+#include "cloudwatch/request_body.h"
 #include "cloudwatch/responses.h"
 
 namespace cw::cloudwatch {
-namespace {
 
-void append_field(std::string& body, std::string_view name, std::string_view value) {
-  body += body.size() > 1 ? ",\"" : "\"";
-  body += name;
-  body += "\":\"";
-  append_json_escaped(body, value);
-  body += '"';
-}
-
-std::string names_body(std::string_view group, std::string_view stream) {
-  std::string body = "{";
-  append_field(body, "logGroupName", group);
-  if (!stream.empty()) append_field(body, "logStreamName", stream);
-  body += '}';
-  return body;
-}
-
-std::string create_group_body(std::string_view group, const GroupOptions& options) {
-  std::string body = "{";
-  append_field(body, "logGroupName", group);
-  if (!options.kms_key_id.empty()) append_field(body, "kmsKeyId", options.kms_key_id);
-  if (!options.group_class.empty()) append_field(body, "logGroupClass", options.group_class);
-  if (!options.tags.empty()) {
-    body += ",\"tags\":{";
-    for (std::size_t i = 0; i < options.tags.size(); ++i) {
-      if (i > 0) body += ',';
-      body += '"';
-      append_json_escaped(body, options.tags[i].first);
-      body += "\":\"";
-      append_json_escaped(body, options.tags[i].second);
-      body += '"';
-    }
-    body += '}';
-  }
-  body += '}';
-  return body;
-}
-
-}  // namespace
-
-Delivery::Delivery(LogsClient& client, DeliveryContext context) : client_(client), ctx_(context) {}
+Delivery::Delivery(LogsApi& client, DeliveryContext context) : client_(client), ctx_(context) {}
 
 bool Delivery::deliver(Batch& batch) {
   switch (put(batch)) {
@@ -171,10 +131,8 @@ bool Delivery::create_group() {
     if (created.ok) {
       ctx_.log.info("created log group " + group);
       if (ctx_.options.group.retention_days > 0) {
-        std::string retention = names_body(group, "");
-        retention.insert(retention.size() - 1,
-                         ",\"retentionInDays\":" + std::to_string(ctx_.options.group.retention_days));
-        CallResult set = client_.call("PutRetentionPolicy", retention);
+        CallResult set =
+            client_.call("PutRetentionPolicy", retention_body(group, ctx_.options.group.retention_days));
         if (!set.ok) ctx_.log.warn("PutRetentionPolicy on " + group + " failed: " + set.error.describe());
       }
       return true;

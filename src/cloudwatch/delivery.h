@@ -1,6 +1,6 @@
 #pragma once
 // Delivery: gets one batch to a final outcome in CloudWatch, whatever it takes.
-// One per sender thread (it owns the thread's connection through LogsClient).
+// One per sender thread (it owns the thread's connection, a LogsApi).
 //
 // PutLogEvents goes first; the group and stream are created only when the
 // service says they are missing (no Describe calls), then the same batch is
@@ -20,32 +20,19 @@
 
 #include "cloudwatch/batch.h"
 #include "cloudwatch/dead_letter.h"
-#include "cloudwatch/logs_client.h"
+#include "cloudwatch/logs_api.h"
+#include "cloudwatch/request_body.h"
 #include "cloudwatch/throttle_governor.h"
 #include "cloudwatch/trouble_log.h"
 #include "common/counters.h"
 #include "common/logger.h"
+#include "common/pause.h"
 
 namespace cw::cloudwatch {
 
 class FatalDeliveryError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
-};
-
-// Sleeps between retries; returns true when it was interrupted (hard stop).
-class Pause {
- public:
-  virtual ~Pause() = default;
-  virtual bool wait_for(std::chrono::milliseconds duration) = 0;
-};
-
-// How a log group is created when it is missing.
-struct GroupOptions {
-  int retention_days = 0;  // 0: never expire (PutRetentionPolicy not called)
-  std::vector<std::pair<std::string, std::string>> tags;
-  std::string kms_key_id;
-  std::string group_class;  // STANDARD or INFREQUENT_ACCESS; empty: the service default
 };
 
 struct DeliveryOptions {
@@ -68,7 +55,7 @@ struct DeliveryContext {
 
 class Delivery {
  public:
-  Delivery(LogsClient& client, DeliveryContext context);
+  Delivery(LogsApi& client, DeliveryContext context);
 
   // True once every event of the batch has its final outcome; false when a
   // hard stop interrupted it (nothing of it may be acknowledged then).
@@ -83,7 +70,7 @@ class Delivery {
   void count_failure(const ApiError& error);
   bool backoff(int attempt);
 
-  LogsClient& client_;
+  LogsApi& client_;
   DeliveryContext ctx_;
   std::mt19937_64 rng_{std::random_device{}()};
 };

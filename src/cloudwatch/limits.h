@@ -12,7 +12,6 @@ struct Limits {
   std::size_t per_event_overhead = 26;
   std::size_t max_batch_events = 10'000;
   std::int64_t max_span_ms = 24LL * 3600 * 1000;  // last - first timestamp within a request
-  std::size_t max_message_bytes = 1'048'576 - 26;
 };
 
 }  // namespace cw::cloudwatch

@@ -2,7 +2,7 @@
 
 namespace cw::cloudwatch {
 
-SenderPool::SenderPool(int senders, Limits limits, const std::function<std::unique_ptr<LogsClient>()>& make_client,
+SenderPool::SenderPool(int senders, Limits limits, const std::function<std::unique_ptr<LogsApi>()>& make_client,
                        DeliveryContext context, Wake& completed)
     : context_(context), completed_(completed) {
   senders = std::max(1, senders);
@@ -47,7 +47,7 @@ void SenderPool::submit(Batch* batch, std::uint64_t sequence) {
   work_.notify_one();
 }
 
-void SenderPool::run(LogsClient& client) {
+void SenderPool::run(LogsApi& client) {
   Delivery delivery(client, context_);
   for (;;) {
     Job job{};

@@ -1,6 +1,6 @@
 #pragma once
 // SenderPool: threads that deliver batches while the reading thread goes on
-// reading. Each thread has its own connection (LogsClient) and Delivery.
+// reading. Each thread has its own connection (a LogsApi) and Delivery.
 //
 // The pool owns a fixed set of batches (one per sender plus one being filled):
 // acquire() blocks while all are in use, which is the back-pressure that bounds
@@ -33,7 +33,7 @@ struct Completion {
 
 class SenderPool {
  public:
-  SenderPool(int senders, Limits limits, const std::function<std::unique_ptr<LogsClient>()>& make_client,
+  SenderPool(int senders, Limits limits, const std::function<std::unique_ptr<LogsApi>()>& make_client,
              DeliveryContext context, Wake& completed);
   ~SenderPool();  // finishes what was submitted (or is interrupted by the Pause), joins
   SenderPool(const SenderPool&) = delete;
@@ -55,14 +55,14 @@ class SenderPool {
     Batch* batch;
     std::uint64_t sequence;
   };
-  void run(LogsClient& client);
+  void run(LogsApi& client);
   void finish(Batch* batch, Completion completion);
   bool fatal_flag() const;
 
   DeliveryContext context_;
   Wake& completed_;
   std::vector<std::unique_ptr<Batch>> batches_;
-  std::vector<std::unique_ptr<LogsClient>> clients_;
+  std::vector<std::unique_ptr<LogsApi>> clients_;
 
   mutable std::mutex mutex_;
   std::condition_variable work_;   // senders wait for jobs

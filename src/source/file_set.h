@@ -38,6 +38,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/message_limit.h"
 #include "common/clock.h"
 #include "common/counters.h"
 #include "common/logger.h"
@@ -52,7 +53,7 @@ struct FileSetOptions {
   std::string directory;
   std::vector<std::string> include;  // globs relative to directory, e.g. "*.log", "**/*.log"
   std::vector<std::string> exclude;
-  std::size_t max_line_bytes = 1'048'550;
+  std::size_t max_line_bytes = kMaxMessageBytes;
   std::chrono::milliseconds flush_partial_after{0};  // 0: a line waits for its newline
   std::chrono::seconds rotated_max_age{0};           // 0: rotated files are always read to their end
   // A rotated file is let go only after it stopped growing for this long: a

@@ -2,7 +2,6 @@
 
 #include <simdjson.h>
 
-#include <charconv>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -103,35 +102,6 @@ bool check_value(od::value& value, int depth, bool may_have_escapes) {
     return check_container(value, token.front(), depth, may_have_escapes);
   }
   return is_valid_json_scalar(trim_json_whitespace_right(token), may_have_escapes);
-}
-
-// Cuts a too-long message at a character boundary and appends
-// "…[truncated N bytes]", all within `max_size`. Returns the new size.
-std::size_t cap_message(char* data, std::size_t size, std::size_t max_size, bool* truncated) {
-  if (size <= max_size) return size;
-  *truncated = true;
-  constexpr std::string_view kPrefix = "\xE2\x80\xA6[truncated ";  // U+2026
-  constexpr std::string_view kSuffix = " bytes]";
-  // N's width depends on where the cut falls; try the narrowest width first
-  // so that as much of the message as possible is kept.
-  for (std::size_t width = 1; width <= 20; ++width) {
-    const std::size_t marker_size = kPrefix.size() + width + kSuffix.size();
-    if (marker_size > max_size) break;
-    const std::size_t kept = utf8_prefix_boundary(data, size, max_size - marker_size);
-    char digits[24];
-    const auto result = std::to_chars(digits, digits + sizeof digits, size - kept);
-    const auto digit_count = static_cast<std::size_t>(result.ptr - digits);
-    if (digit_count > width) continue;
-    char* out = data + kept;
-    std::memcpy(out, kPrefix.data(), kPrefix.size());
-    out += kPrefix.size();
-    std::memcpy(out, digits, digit_count);
-    out += digit_count;
-    std::memcpy(out, kSuffix.data(), kSuffix.size());
-    out += kSuffix.size();
-    return static_cast<std::size_t>(out - data);
-  }
-  return utf8_prefix_boundary(data, size, max_size);  // no room even for the marker
 }
 
 }  // namespace
@@ -291,7 +261,7 @@ Event LineTransformer::Impl::transform(std::string_view line, std::int64_t read_
     }
   }
   if (timestamp_ms) event.timestamp_ms = *timestamp_ms;
-  message_size = cap_message(message, message_size, options.max_message_bytes, &event.truncated);
+  event.too_long = message_size > options.max_message_bytes;
   event.message = std::string_view(message, message_size);
   return event;
 }

@@ -14,12 +14,14 @@
 #include <string_view>
 #include <vector>
 
+#include "common/message_limit.h"
+
 namespace cw::transform {
 
 struct Options {
   std::string timestamp_field = "@timestamp";
   std::vector<std::string> exclude_fields = {"@timestamp", "logger"};
-  std::size_t max_message_bytes = 1'048'550;  // CloudWatch: 1 MiB minus 26
+  std::size_t max_message_bytes = kMaxMessageBytes;
   // Compact objects take a one-pass path (transform/compact_object.h) that
   // gives the same events; off only to compare the two in tests.
   bool compact_fast_path = true;
@@ -35,9 +37,11 @@ enum class LineKind {
 struct Event {
   LineKind kind = LineKind::kEmpty;
   std::int64_t timestamp_ms = 0;
-  std::string_view message;   // valid UTF-8, 1..max_message_bytes bytes (empty only for kEmpty)
+  std::string_view message;   // valid UTF-8, not empty (but for kEmpty)
   bool utf8_repaired = false; // invalid bytes were replaced by U+FFFD
-  bool truncated = false;     // message was cut to max_message_bytes (ends with a marker)
+  // The message is longer than max_message_bytes: it cannot be one event
+  // (EventMaker cuts the line into pieces instead).
+  bool too_long = false;
 };
 
 class LineTransformer {

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "cloudwatch/request_body.h"
 #include "strict_put_checker.h"
 
 namespace cw::cloudwatch {
@@ -26,11 +29,15 @@ std::string repeat(std::string_view unit, std::size_t times) {
   return out;
 }
 
-PutCheck body_of(Batch& batch) {
+// The body as sent to `group`/`stream`, its pieces joined.
+std::string body_text(Batch& batch, std::string_view group, std::string_view stream) {
+  batch.set_destination(group, stream);
   std::string body;
-  batch.write_body(body, "group", "stream");
-  return check_put_log_events(body);
+  for (std::string_view part : batch.body_parts()) body.append(part);
+  return body;
 }
+
+PutCheck body_of(Batch& batch) { return check_put_log_events(body_text(batch, "group", "stream")); }
 
 class BatchTest : public ::testing::Test {
  protected:
@@ -144,9 +151,7 @@ TEST_F(BatchTest, CustomLimitsAreHonoured) {
 
 TEST_F(BatchTest, BodyIsTheExactPutLogEventsInput) {
   batch_.add(1, "x");
-  std::string body = "stale content is replaced";
-  batch_.write_body(body, "my/group", "s_20240501");
-  EXPECT_EQ(body,
+  EXPECT_EQ(body_text(batch_, "my/group", "s_20240501"),
             R"({"logGroupName":"my/group","logStreamName":"s_20240501","logEvents":[{"timestamp":1,"message":"x"}]})");
 }
 
@@ -170,8 +175,7 @@ TEST_F(BatchTest, BodySortsByTimestampKeepingTheAddOrderOfEqualTimestamps) {
 TEST_F(BatchTest, BodyIsSortedAgainAfterLaterAdds) {
   batch_.add(kT0 + 5, "five");
   batch_.add(kT0 + 1, "one");
-  std::string body;
-  batch_.write_body(body, "g", "s");
+  body_text(batch_, "g", "s");
   batch_.add(kT0 + 3, "three");
   const PutCheck check = body_of(batch_);
   ASSERT_TRUE(check.ok()) << check.summary();
@@ -199,8 +203,7 @@ TEST_F(BatchTest, InterleavedRunsAreSortedByPiecesOfTheTextNotByACopy) {
   for (const auto& e : check.events) order.push_back(e.message);
   EXPECT_EQ(order, (std::vector<std::string>{"b0", "b1", "b2", "a0", "a1", "a2"}));
   for (std::size_t i = 0; i < batch_.event_count(); ++i) {
-    EXPECT_EQ(batch_.event_json(i), R"({"timestamp":)" + std::to_string(batch_.timestamp_at(i)) + R"(,"message":")" +
-                                        order[i] + R"("})");
+    EXPECT_EQ(batch_.event_json(i), event_json(check.events[i].timestamp_ms, order[i]));
   }
 }
 
@@ -227,8 +230,7 @@ TEST_F(BatchTest, ShuffledEventsMakeAValidBodyOfTheirOwnText) {
 TEST_F(BatchTest, BodyEscapesQuotesBackslashesAndControlCharactersOnly) {
   const std::string message = "say \"hi\" C:\\dir\n\ttab\r\x01\x1f\b\f caf\u00e9 \u20ac \U0001F600 \u2028 \x7f";
   batch_.add(kT0, message);
-  std::string body;
-  batch_.write_body(body, "g\"1", "s\\2");
+  const std::string body = body_text(batch_, "g\"1", "s\\2");
   EXPECT_NE(body.find(R"(say \"hi\" C:\\dir\n\ttab\r\u0001\u001f\b\f caf)" "\u00e9 \u20ac \U0001F600 \u2028 \x7f"),
             std::string::npos)
       << body;
@@ -248,8 +250,7 @@ TEST_F(BatchTest, NegativeAndLargeTimestampsAreWrittenExactly) {
   Batch any(wide);
   any.add(INT64_MIN, "min");
   any.add(INT64_MAX, "max");
-  std::string body;
-  any.write_body(body, "g", "s");
+  const std::string body = body_text(any, "g", "s");
   EXPECT_NE(body.find("\"timestamp\":-9223372036854775808,"), std::string::npos) << body;
   EXPECT_NE(body.find("\"timestamp\":9223372036854775807,"), std::string::npos) << body;
 }
@@ -263,9 +264,10 @@ TEST_F(BatchTest, TimestampsOfTheSameAndNextSecondsAreWrittenExactly) {
   Batch any(wide);
   for (const std::int64_t stamp : stamps) any.add(stamp, "m");
   ASSERT_EQ(any.event_count(), std::size(stamps));
+  std::vector<std::int64_t> in_order(std::begin(stamps), std::end(stamps));
+  std::sort(in_order.begin(), in_order.end());
   for (std::size_t i = 0; i < any.event_count(); ++i) {
-    const std::int64_t stamp = any.timestamp_at(i);
-    EXPECT_EQ(any.event_json(i), R"({"timestamp":)" + std::to_string(stamp) + R"(,"message":"m"})");
+    EXPECT_EQ(any.event_json(i), R"({"timestamp":)" + std::to_string(in_order[i]) + R"(,"message":"m"})");
   }
 }
 

@@ -77,7 +77,7 @@ class CompactObjectTest : public ::testing::Test {
     ASSERT_EQ(fast_event.timestamp_ms, general.timestamp_ms) << line;
     ASSERT_EQ(fast_message, general.message) << line;
     ASSERT_EQ(fast_event.utf8_repaired, general.utf8_repaired) << line;
-    ASSERT_EQ(fast_event.truncated, general.truncated) << line;
+    ASSERT_EQ(fast_event.too_long, general.too_long) << line;
   }
 
   LineTransformer fast_{with_fast_path(true)};

@@ -12,7 +12,7 @@
 
 #include "common/source_position.h"
 
-namespace cw::source {
+namespace cw::app {
 
 class AckTracker {
  public:
@@ -39,4 +39,4 @@ class AckTracker {
   std::uint64_t next_sequence_ = 1;
 };
 
-}  // namespace cw::source
+}  // namespace cw::app

@@ -1,6 +1,6 @@
-#include "source/ack_tracker.h"
+#include "app/ack_tracker.h"
 
-namespace cw::source {
+namespace cw::app {
 
 std::uint64_t AckTracker::add(const std::vector<SourcePosition>& sources, std::int64_t read_time_ms) {
   pending_.push_back(Pending{next_sequence_, sources, read_time_ms});
@@ -24,4 +24,4 @@ std::vector<SourcePosition> AckTracker::take_acknowledged() {
   return out;
 }
 
-}  // namespace cw::source
+}  // namespace cw::app
