@@ -71,6 +71,8 @@ def parse_args(argv):
     p.add_argument("--idle-modes", default="inotify",
                    help="cw-sidecar WATCH_MODEs to measure idle, comma-separated (inotify,poll)")
     p.add_argument("--idle-seconds", type=float, default=30)
+    p.add_argument("--idle-settle-seconds", type=float, default=2,
+                   help="wait this long once caught up before measuring (65: past the first safety check)")
     p.add_argument("--trickle", action="store_true", help="also measure write-to-acknowledged latency")
     p.add_argument("--trickle-seconds", type=float, default=20)
     p.add_argument("--trickle-interval-ms", type=float, default=100)
@@ -167,7 +169,8 @@ def main(argv=None):
                                 print(f"idle: {s.name} {transport} {mode} {files} files, {args.idle_seconds:.0f} s ...",
                                       flush=True)
                                 r = modes.idle(s, sink, generate, files, 10, args.idle_seconds, ca_file,
-                                               f"{run_number}", watch_mode=None if mode == "-" else mode)
+                                               f"{run_number}", watch_mode=None if mode == "-" else mode,
+                                               settle_s=args.idle_settle_seconds)
                                 r["transport"] = transport
                                 r["mode"] = mode
                                 results["idle"].append(r)

@@ -34,7 +34,7 @@ def _wait_for_events(sink, count, timeout_s):
 
 
 def idle(shipper, sink, generate, files=100, lines_per_file=10, seconds=30, ca_file=None, run_id="idle",
-         watch_mode=None):
+         watch_mode=None, settle_s=2):
     """CPU share of a core and wake-ups per second over `seconds`, once every file is shipped.
     `watch_mode` is cw-sidecar's WATCH_MODE (None: its default)."""
     work = tempfile.mkdtemp(prefix="cw-bench-idle-")
@@ -49,7 +49,7 @@ def idle(shipper, sink, generate, files=100, lines_per_file=10, seconds=30, ca_f
         sink.reset()
         proc = shipper.start(ctx, os.path.join(work, "shipper.out"))
         caught_up = _wait_for_events(sink, files * lines_per_file, 60)
-        time.sleep(2)  # let start-up work (checkpoints, connection) settle
+        time.sleep(settle_s)  # let start-up work (checkpoints, connection, the first safety check) settle
         cpu0, switches0, t0 = procfs.cpu_seconds_precise(proc.pid), procfs.context_switches(proc.pid), time.monotonic()
         time.sleep(seconds)
         cpu1, switches1, t1 = procfs.cpu_seconds_precise(proc.pid), procfs.context_switches(proc.pid), time.monotonic()

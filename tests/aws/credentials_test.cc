@@ -241,9 +241,23 @@ TEST(StsXml, ExtractsAndDecodes) {
   EXPECT_EQ(xml_element_text(xml, "AccessKeyId"), "ASIAEXAMPLE");
   EXPECT_EQ(xml_element_text(xml, "SecretAccessKey"), "a/b+c");
   EXPECT_EQ(xml_element_text(xml, "SessionToken"), "x&y+z/");
-  EXPECT_EQ(xml_element_text(xml, "Credentials").value_or("").substr(0, 13), "<AccessKeyId>");
+  EXPECT_EQ(xml_element_text(xml, "Arn"), "arn");
   EXPECT_FALSE(xml_element_text(xml, "Access"));
   EXPECT_FALSE(xml_element_text(xml, "Missing"));
+}
+
+TEST(StsXml, ReadsCdataCommentsAndPrefixesAsXmlSays) {
+  const std::string xml =
+      "<?xml version=\"1.0\"?><!-- <Code>not this</Code> -->"
+      "<sts:ErrorResponse xmlns:sts=\"https://sts.amazonaws.com/doc/2011-06-15/\"><sts:Error>"
+      "<sts:Code>AccessDenied</sts:Code><Message><![CDATA[a <b> & c]]> &lt;d&gt;</Message>"
+      "<Message>second</Message><Empty/></sts:Error></sts:ErrorResponse>";
+  EXPECT_EQ(xml_element_text(xml, "Code"), "AccessDenied");
+  EXPECT_EQ(xml_element_text(xml, "Message"), "a <b> & c <d>");  // the first one
+  EXPECT_EQ(xml_element_text(xml, "Empty"), "");
+  EXPECT_FALSE(xml_element_text("<Code>unclosed", "Code"));
+  EXPECT_FALSE(xml_element_text("not xml at all", "Code"));
+  EXPECT_FALSE(xml_element_text("", "Code"));
 }
 
 TEST(Iso8601, FormsCredentialSourcesUse) {

@@ -1,8 +1,7 @@
 #pragma once
-// The few elements of STS's XML answers the sidecar needs, found by a small
-// hand-written scan: STS answers are flat, machine-written documents, and no
-// XML library is a dependency. Not a general XML parser: no CDATA, no
-// namespaced element names, first occurrence wins.
+// The few elements of STS's XML answers the sidecar needs, read with libexpat
+// (a well-kept, small XML parser in Debian): entities, character references,
+// CDATA sections, comments and namespace prefixes are handled as XML says.
 
 #include <optional>
 #include <string>
@@ -10,8 +9,10 @@
 
 namespace cw::aws {
 
-// The text of the first <name>...</name> (attributes on the opening tag
-// allowed), entities (&amp; &lt; &gt; &quot; &apos; &#N; &#xN;) decoded.
+// The character data of the first element whose local name is `name`
+// ("Code" matches <Code> and <sts:Code>), nested elements' text included;
+// nullopt when there is none or the document is not well-formed before it
+// ends.
 std::optional<std::string> xml_element_text(std::string_view xml, std::string_view name);
 
 }  // namespace cw::aws
