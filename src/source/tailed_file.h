@@ -66,8 +66,6 @@ class TailedFile {
   // they are read again on the next call. Between turns of a sidecar behind on
   // many files, so that it holds one buffer at a time, not one per file.
   void release_buffer();
-  // Bytes of memory the read buffer holds (0 for a file read to its end).
-  std::size_t buffer_capacity() const { return buffer_.capacity(); }
 
   // Whether the file was truncated or rewritten in place (copytruncate): it is
   // shorter than what was read, or no longer starts with the bytes it started

@@ -118,12 +118,6 @@ class Scanner {
   const char* const end_;
 };
 
-// Names rarely share size and first byte; checking those first saves most
-// calls to memcmp.
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
-}
-
 // Appends the fields [start, end) to the object being written at `out`.
 char* copy_run(const char* out, char* w, const char* start, const char* end) {
   if (start == nullptr) return w;
@@ -134,22 +128,8 @@ char* copy_run(const char* out, char* w, const char* start, const char* end) {
 
 }  // namespace
 
-FieldRules::FieldRules(std::string_view timestamp, std::span<const std::string> excluded)
-    : timestamp_field(timestamp), excluded_fields(excluded) {
-  const auto note = [this](std::size_t size) { special_lengths |= size < 64 ? std::uint64_t{1} << size : 0; };
-  note(timestamp.size());
-  for (const std::string& name : excluded) note(name.size());
-}
-
-bool is_excluded(std::string_view name, const FieldRules& rules) {
-  for (const std::string& excluded : rules.excluded_fields) {
-    if (same_name(name, excluded)) return true;
-  }
-  return false;
-}
-
 bool rewrite_compact_object(std::string_view line, const FieldRules& rules, char* out,
-                            CompactObject* result) {
+                            RewrittenObject* result) {
   Scanner in(line.data(), line.data() + line.size());
   if (!in.eat('{')) return false;
   char* w = out;
@@ -172,7 +152,7 @@ bool rewrite_compact_object(std::string_view line, const FieldRules& rules, char
       if (!(is_string ? in.string(&value_escaped) : in.value(1))) return false;
       const char* const field_end = in.position();
       const bool special = rules.may_be_special(name);
-      if (special && same_name(name, rules.timestamp_field)) {
+      if (special && name == rules.timestamp_field) {
         if (value_escaped) return false;
         result->timestamp_token = std::string_view(value_start, static_cast<std::size_t>(field_end - value_start));
       }

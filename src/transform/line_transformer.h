@@ -22,9 +22,6 @@ struct Options {
   std::string timestamp_field = "@timestamp";
   std::vector<std::string> exclude_fields = {"@timestamp", "logger"};
   std::size_t max_message_bytes = kMaxMessageBytes;
-  // Compact objects take a one-pass path (transform/compact_object.h) that
-  // gives the same events; off only to compare the two in tests.
-  bool compact_fast_path = true;
 };
 
 enum class LineKind {
