@@ -76,13 +76,16 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
   return std::chrono::time_point_cast<std::chrono::system_clock::duration>(time);
 }
 
-std::string format_iso8601(std::chrono::system_clock::time_point time) {
+std::string format_utc(std::chrono::system_clock::time_point time, const char* strftime_format) {
   const std::time_t t = std::chrono::system_clock::to_time_t(time);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return std::string(buf, std::strftime(buf, sizeof buf, strftime_format, &tm));
+}
+
+std::string format_iso8601(std::chrono::system_clock::time_point time) {
+  return format_utc(time, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 }  // namespace cw::aws

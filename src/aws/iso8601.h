@@ -16,4 +16,8 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
 // "2026-01-02T03:04:05Z": for messages and metrics (never a secret).
 std::string format_iso8601(std::chrono::system_clock::time_point time);
 
+// `time` in UTC by a strftime format of at most 31 characters once written
+// (SigV4's "%Y%m%dT%H%M%SZ", ISO 8601's).
+std::string format_utc(std::chrono::system_clock::time_point time, const char* strftime_format);
+
 }  // namespace cw::aws

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <ctime>
 #include <stdexcept>
 #include <utility>
 #include <vector>
+
+#include "aws/iso8601.h"
 
 namespace cw::aws {
 
@@ -259,12 +260,7 @@ SigningResult Signer::sign(const SignableRequest& request, const Credentials& cr
 }
 
 std::string format_amz_date(std::chrono::system_clock::time_point time) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(time);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[17];
-  std::strftime(out, sizeof out, "%Y%m%dT%H%M%SZ", &tm);
-  return out;
+  return format_utc(time, "%Y%m%dT%H%M%SZ");
 }
 
 }  // namespace cw::aws

@@ -8,7 +8,6 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
-#include <utility>
 
 namespace cw {
 
@@ -37,11 +36,6 @@ class ByteBuffer {
   }
   void push_back(char c) { *room(1) = c; ++size_; }
   void clear() { size_ = 0; }
-  void swap(ByteBuffer& other) noexcept {
-    data_.swap(other.data_);
-    std::swap(size_, other.size_);
-    std::swap(capacity_, other.capacity_);
-  }
 
  private:
   void grow(std::size_t needed);

@@ -7,6 +7,8 @@
 #include <ctime>
 #include <string>
 
+#include "common/utf8.h"
+
 namespace cw {
 namespace {
 
@@ -28,24 +30,6 @@ std::string_view json_level_name(LogLevel level) {
     case LogLevel::kError: return "error";
   }
   return "info";
-}
-
-// Length of the well-formed UTF-8 sequence at text[i], or 0 when it is not one.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b = byte(i);
-  std::size_t n = 0;
-  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
-  if (b >= 0xC2 && b <= 0xDF) n = 2;
-  else if (b >= 0xE0 && b <= 0xEF) { n = 3; if (b == 0xE0) low = 0xA0; if (b == 0xED) high = 0x9F; }
-  else if (b >= 0xF0 && b <= 0xF4) { n = 4; if (b == 0xF0) low = 0x90; if (b == 0xF4) high = 0x8F; }
-  else return 0;
-  if (i + n > text.size()) return 0;
-  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return n;
 }
 
 // A JSON string body: quotes, backslashes and control characters escaped,

@@ -146,22 +146,6 @@ void replace_file(const std::string& dir, const std::string& path, const std::st
 
 }  // namespace
 
-Fingerprint fingerprint_of(int fd, std::uint32_t length) {
-  if (length == 0) length = kFingerprintBytes;
-  char buffer[kFingerprintBytes];
-  const ssize_t n = ::pread(fd, buffer, length, 0);
-  Fingerprint fp;
-  if (n <= 0) return fp;
-  fp.length = static_cast<std::uint32_t>(n);
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (ssize_t i = 0; i < n; ++i) {
-    hash ^= static_cast<unsigned char>(buffer[i]);
-    hash *= 0x100000001b3ULL;
-  }
-  fp.hash = hash;
-  return fp;
-}
-
 CheckpointStore::CheckpointStore(std::string state_dir, std::chrono::milliseconds sync_interval,
                                  const MonotonicClock& clock)
     : dir_(std::move(state_dir)),

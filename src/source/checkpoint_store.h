@@ -20,16 +20,9 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "source/fingerprint.h"
 
 namespace cw::source {
-
-struct Fingerprint {
-  std::uint32_t length = 0;  // bytes hashed: min(file size at first sight, kFingerprintBytes)
-  std::uint64_t hash = 0;    // FNV-1a 64 of those bytes
-  bool operator==(const Fingerprint&) const = default;
-};
-
-inline constexpr std::uint32_t kFingerprintBytes = 1024;
 
 struct Checkpoint {
   std::uint64_t device = 0;
@@ -75,9 +68,5 @@ class CheckpointStore {
   bool sync_pending_ = false;
   std::optional<time_point> last_sync_;  // none yet this run
 };
-
-// Reads the fingerprint of an open file: up to `length` bytes from offset 0
-// (kFingerprintBytes when length is 0).
-Fingerprint fingerprint_of(int fd, std::uint32_t length = 0);
 
 }  // namespace cw::source

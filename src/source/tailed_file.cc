@@ -9,6 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "common/utf8.h"
+
 namespace cw::source {
 namespace {
 
@@ -18,14 +20,6 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 
 // Unfinished last lines up to this size are read again rather than kept.
 constexpr std::size_t kReadAgainBytes = 4096;
-
-// Where to cut `text` at most `limit` bytes in, without splitting a UTF-8
-// character (a cut before a continuation byte moves back to its lead byte).
-std::size_t utf8_cut(const char* text, std::size_t limit) {
-  std::size_t cut = limit;
-  for (int back = 0; back < 3 && cut > 1 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80; ++back) --cut;
-  return (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80 ? limit : cut;
-}
 
 }  // namespace
 

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "source/checkpoint_store.h"
+#include "source/fingerprint.h"
 
 namespace cw::source {
 

@@ -7,31 +7,22 @@
 #include <optional>
 #include <utility>
 
+#include "common/byte_buffer.h"
 #include "transform/compact_object.h"
 #include "transform/json_text.h"
 #include "transform/object_rewriter.h"
 #include "transform/timestamp.h"
-#include "transform/utf8.h"
+#include "common/utf8.h"
 
 namespace cw::transform {
 namespace {
 
-// A byte buffer that only grows, so that steady state costs no allocation.
-class GrowOnlyBuffer {
- public:
-  // Returns room for at least `size` bytes; previous contents are not kept.
-  char* reserve(std::size_t size) {
-    if (size > capacity_) {
-      capacity_ = size > 2 * capacity_ ? size : 2 * capacity_;
-      data_ = std::make_unique_for_overwrite<char[]>(capacity_);
-    }
-    return data_.get();
-  }
-
- private:
-  std::unique_ptr<char[]> data_;
-  std::size_t capacity_ = 0;
-};
+// Room for `size` bytes, the previous contents given up: the buffer only
+// grows, so that steady state costs no allocation.
+char* scratch(ByteBuffer& buffer, std::size_t size) {
+  buffer.clear();
+  return buffer.room(size);
+}
 
 bool is_blank(std::string_view line) {
   for (const char c : line) {
@@ -58,8 +49,8 @@ struct LineTransformer::Impl {
   Options options;
   FieldRules rules{options.timestamp_field, options.exclude_fields};
   ObjectRewriter rewriter;
-  GrowOnlyBuffer input;   // the line, UTF-8 repaired, plus simdjson's padding
-  GrowOnlyBuffer output;  // the rewritten object
+  ByteBuffer input;   // the line, UTF-8 repaired, plus simdjson's padding
+  ByteBuffer output;  // the rewritten object
   Iso8601Parser iso8601;
 };
 
@@ -82,20 +73,20 @@ Event LineTransformer::Impl::transform(std::string_view line, std::int64_t read_
   std::size_t size = line.size();
   char* repaired = nullptr;
   if (!is_ascii(data, size) && !simdjson::validate_utf8(data, size)) {
-    repaired = input.reserve(repaired_utf8_capacity(size) + ObjectRewriter::padding());
+    repaired = scratch(input, repaired_utf8_capacity(size) + ObjectRewriter::padding());
     size = repair_utf8(data, size, repaired);
     data = repaired;
     event.utf8_repaired = true;
   }
 
-  char* message = output.reserve(size);
+  char* message = scratch(output, size);
   std::size_t message_size = 0;
   std::optional<std::int64_t> timestamp_ms;
   RewrittenObject object;
   bool is_object = rewrite_compact_object(std::string_view(data, size), rules, message, &object);
   if (!is_object) {
     if (repaired == nullptr) {
-      repaired = input.reserve(size + ObjectRewriter::padding());
+      repaired = scratch(input, size + ObjectRewriter::padding());
       std::memcpy(repaired, data, size);
     }
     // Zeroed padding: the parser may peek past the end, and a stray '}' left

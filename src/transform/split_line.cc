@@ -1,7 +1,7 @@
 #include "transform/split_line.h"
 
 #include "common/json_escape.h"
-#include "transform/utf8.h"
+#include "common/utf8.h"
 
 namespace cw::transform {
 namespace {

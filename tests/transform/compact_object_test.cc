@@ -10,7 +10,7 @@
 #include "transform/compact_object.h"
 #include "transform/line_transformer.h"
 #include "transform/object_rewriter.h"
-#include "transform/utf8.h"
+#include "common/utf8.h"
 
 namespace cw::transform {
 namespace {

@@ -1,5 +1,5 @@
 #include "transform/line_transformer.h"
-#include "transform/utf8.h"
+#include "common/utf8.h"
 
 #include <gtest/gtest.h>
 

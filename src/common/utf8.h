@@ -1,9 +1,11 @@
 #pragma once
-// UTF-8 repair and boundary helpers for log messages.
+// UTF-8 for every layer: checks, repair, and where text may be cut (the
+// reader cuts long lines, the transformer messages, the logger escapes).
 
 #include <cstddef>
+#include <string_view>
 
-namespace cw::transform {
+namespace cw {
 
 // Whether every byte is below 0x80: such text is valid UTF-8, and most log
 // lines are such text, so this is asked before a full check.
@@ -23,4 +25,13 @@ std::size_t repair_utf8(const char* in, std::size_t size, char* out);
 // the valid UTF-8 text data[0, size).
 std::size_t utf8_prefix_boundary(const char* data, std::size_t size, std::size_t limit);
 
-}  // namespace cw::transform
+// Where to cut `text` (any bytes, valid UTF-8 or not) at most `limit` bytes
+// in, `limit` < its size, without splitting a character: a cut before a
+// continuation byte moves back to its lead byte, at most 3 bytes.
+std::size_t utf8_cut(const char* text, std::size_t limit);
+
+// The length of the well-formed UTF-8 sequence at text[i], or 0 when there is
+// none (an invalid or incomplete one).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
+
+}  // namespace cw

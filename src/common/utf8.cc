@@ -1,4 +1,4 @@
-#include "transform/utf8.h"
+#include "common/utf8.h"
 
 #include <cstdint>
 #include <cstring>
@@ -7,7 +7,7 @@
 #include <emmintrin.h>
 #endif
 
-namespace cw::transform {
+namespace cw {
 namespace {
 
 constexpr unsigned char kReplacement[3] = {0xEF, 0xBF, 0xBD};  // U+FFFD
@@ -105,4 +105,26 @@ std::size_t utf8_prefix_boundary(const char* data, std::size_t size, std::size_t
   return n;
 }
 
-}  // namespace cw::transform
+std::size_t utf8_cut(const char* text, std::size_t limit) {
+  std::size_t cut = limit;
+  for (int back = 0; back < 3 && cut > 1 && is_continuation(static_cast<unsigned char>(text[cut])); ++back) --cut;
+  return is_continuation(static_cast<unsigned char>(text[cut])) ? limit : cut;
+}
+
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  int continuations = 0;
+  unsigned char low = 0;
+  unsigned char high = 0;
+  if (!describe_lead(static_cast<unsigned char>(text[i]), &continuations, &low, &high)) return 0;
+  const std::size_t n = 1 + static_cast<std::size_t>(continuations);
+  if (i + n > text.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto byte = static_cast<unsigned char>(text[i + k]);
+    if (byte < low || byte > high) return 0;
+    low = 0x80;
+    high = 0xBF;
+  }
+  return n;
+}
+
+}  // namespace cw
