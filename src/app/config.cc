@@ -207,6 +207,216 @@ std::string read_text_file(const std::string& path) {
   return text.str();
 }
 
+using Flags = std::map<std::string, std::string, std::less<>>;
+
+// Flags as given: "--name value", "--name=value", a switch alone. nullopt
+// when the first one asks for --help or --version (`command` says which).
+std::optional<Flags> parse_flags(int argc, const char* const* argv, Command& command) {
+  Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h" || arg == "--version") {
+      command = arg == "--version" ? Command::kVersion : Command::kHelp;
+      return std::nullopt;
+    }
+    if (!arg.starts_with("--")) throw ConfigError("unexpected argument '" + std::string(arg) + "' (see --help)");
+    arg.remove_prefix(2);
+    std::string value;
+    const auto eq = arg.find('=');
+    const std::string_view name = arg.substr(0, eq);
+    const Setting* setting = find_setting(name);
+    if (setting == nullptr) throw ConfigError("unknown flag --" + std::string(name) + " (see --help)");
+    if (eq != std::string_view::npos) {
+      value = std::string(arg.substr(eq + 1));
+    } else if (setting->is_switch) {
+      value = "true";
+    } else {
+      if (i + 1 >= argc) throw ConfigError("flag --" + std::string(name) + " needs a value");
+      value = argv[++i];
+    }
+    flags[std::string(name)] = value;
+  }
+  return flags;
+}
+
+// A setting's value: its flag, else its environment variables in order (the
+// dotenv file under the real environment), else unset.
+class Values {
+ public:
+  Values(const Flags& flags, const aws::Environment& env) : flags_(flags), env_(env) {}
+
+  std::optional<std::string> get(std::string_view flag) const {
+    if (auto it = flags_.find(flag); it != flags_.end()) return it->second;
+    for (std::string_view var : find_setting(flag)->vars) {
+      if (var.empty()) continue;
+      if (auto v = env_.get(var)) return v;
+    }
+    return std::nullopt;
+  }
+  // For a setting whose --help default is its value.
+  std::string get_or_default(std::string_view flag) const {
+    return get(flag).value_or(std::string(find_setting(flag)->default_text));
+  }
+  bool given(std::string_view flag) const { return flags_.contains(flag); }
+
+ private:
+  const Flags& flags_;
+  const aws::Environment& env_;
+};
+
+// Where the logs and the state are.
+void read_paths(const Values& v, Config& out) {
+  char cwd[4096];
+  out.log_path = v.get("log-path").value_or(::getcwd(cwd, sizeof cwd) ? std::string(cwd) : std::string("."));
+  while (out.log_path.size() > 1 && out.log_path.back() == '/') out.log_path.pop_back();
+  if (exists(out.log_path) && !is_directory(out.log_path)) {
+    throw ConfigError("LOG_PATH " + out.log_path + " is not a directory");
+  }
+  out.log_extension = v.get_or_default("log-extension");
+  if (out.log_extension.starts_with(".")) out.log_extension.erase(0, 1);
+  if (out.log_extension.empty() || out.log_extension.find('/') != std::string::npos) {
+    throw ConfigError("LOG_EXTENSION must be a file name extension such as 'log'");
+  }
+  out.state_dir = v.get("state-dir").value_or(out.log_path + "/.cw-sidecar");
+  if (exists(out.state_dir) && !is_directory(out.state_dir)) {
+    throw ConfigError("STATE_DIR " + out.state_dir + " is not a directory");
+  }
+}
+
+// Region, endpoint, profile, the connection.
+void read_aws(const Values& v, Config& out) {
+  out.profile_explicit = v.given("profile") || out.env.get("AWS_PROFILE_NAME").has_value();
+  out.profile = v.get("profile").value_or("");
+  const std::string profile_for_region = out.profile.empty() ? "default" : out.profile;
+  const aws::SharedConfig shared = aws::SharedConfig::load(out.env);
+  if (auto region = v.get("region")) {
+    out.region = *region;
+  } else if (auto from_profile = shared.get(profile_for_region, "region")) {
+    out.region = *from_profile;
+  } else if (std::string why; auto from_imds = aws::imds_region(out.env, why)) {
+    out.region = *from_imds;  // last, as the SDKs: only when nothing else named one
+  } else {
+    throw ConfigError("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, --region, or region in profile '" +
+                      profile_for_region + "'); " + why);
+  }
+  out.endpoint_flags.use_fips = parse_bool(
+      "AWS_USE_FIPS_ENDPOINT",
+      v.get("use-fips-endpoint").value_or(shared.get(profile_for_region, "use_fips_endpoint").value_or("false")));
+  out.endpoint_flags.use_dual_stack = parse_bool(
+      "AWS_USE_DUALSTACK_ENDPOINT", v.get("use-dualstack-endpoint")
+                                        .value_or(shared.get(profile_for_region, "use_dualstack_endpoint").value_or("false")));
+  out.check = parse_bool("--check", v.get_or_default("check"));
+  out.check_probe = !parse_bool("--check-no-probe", v.get_or_default("check-no-probe"));
+  out.endpoint_url = v.get("endpoint-url").value_or("");
+  out.connect_timeout = parse_ms("CONNECT_TIMEOUT_MS", v.get_or_default("connect-timeout-ms"));
+  out.request_timeout = parse_ms("REQUEST_TIMEOUT_MS", v.get_or_default("request-timeout-ms"));
+  out.ca_bundle = v.get("ca-bundle").value_or("");
+}
+
+// Group and stream, and how a missing group is created.
+void read_destination(const Values& v, Config& out) {
+  out.log_group = v.get_or_default("log-group");
+  validate_group(out.log_group);
+  out.log_stream_prefix = v.get_or_default("log-stream-prefix");
+  validate_stream_prefix(out.log_stream_prefix);
+  out.stream_template = v.get_or_default("log-stream-name");
+  if (out.stream_template.empty()) throw ConfigError("LOG_STREAM_NAME must not be empty");
+  out.dead_letter_file = v.get("dead-letter-file").value_or(out.state_dir + "/dead-letter.jsonl");
+  if (out.dead_letter_file == "off") out.dead_letter_file.clear();
+  if (auto days = v.get("retention-days")) {
+    out.retention_days = static_cast<int>(parse_positive("RETENTION_DAYS", *days, "days"));
+    static constexpr int kAllowed[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
+                                       365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
+    if (std::find(std::begin(kAllowed), std::end(kAllowed), out.retention_days) == std::end(kAllowed)) {
+      throw ConfigError("RETENTION_DAYS " + *days + " is not one CloudWatch allows (1, 3, 5, 7, 14, 30, 60, 90, ...)");
+    }
+  }
+  for (const std::string& tag : split_list(v.get("log-group-tags").value_or(""))) {
+    const auto eq = tag.find('=');
+    if (eq == std::string::npos || eq == 0) throw ConfigError("LOG_GROUP_TAGS entries must be key=value, got '" + tag + "'");
+    out.group_tags.emplace_back(tag.substr(0, eq), tag.substr(eq + 1));
+  }
+  if (out.group_tags.size() > 50) throw ConfigError("LOG_GROUP_TAGS has more than 50 tags");
+  out.kms_key_id = v.get("kms-key-id").value_or("");
+  out.group_class = v.get("log-group-class").value_or("");
+  if (!out.group_class.empty() && out.group_class != "STANDARD" && out.group_class != "INFREQUENT_ACCESS") {
+    throw ConfigError("LOG_GROUP_CLASS must be STANDARD or INFREQUENT_ACCESS");
+  }
+}
+
+// How a line becomes an event.
+void read_events(const Values& v, Config& out) {
+  out.exclude_fields = split_list(v.get_or_default("exclude-fields"));
+  out.timestamp_field = v.get_or_default("timestamp-field");
+  if (out.timestamp_field.empty()) throw ConfigError("TIMESTAMP_FIELD must not be empty");
+  const long long max_message =
+      parse_positive("MAX_MESSAGE_BYTES", v.get_or_default("max-message-bytes"), "bytes");
+  if (max_message < 64 || static_cast<std::size_t>(max_message) > kMaxMessageBytes) {
+    throw ConfigError("MAX_MESSAGE_BYTES must be between 64 and " + std::to_string(kMaxMessageBytes));
+  }
+  out.max_message_bytes = static_cast<std::size_t>(max_message);
+  if (const std::string policy = v.get_or_default("out-of-window");
+      !transform::parse_window_policy(policy, out.window_policy)) {
+    throw ConfigError("OUT_OF_WINDOW must be restamp, send or set-aside, got '" + policy + "'");
+  }
+}
+
+// How the files are followed.
+void read_files(const Values& v, Config& out) {
+  out.once = parse_bool("ONCE", v.get_or_default("once"));
+  out.poll_interval = parse_ms("POLL_INTERVAL_MS", v.get_or_default("poll-interval-ms"));
+  out.include = split_list(v.get("include").value_or("*." + out.log_extension));
+  if (out.include.empty()) throw ConfigError("INCLUDE must name at least one pattern");
+  out.exclude = split_list(v.get("exclude").value_or(""));
+  if (const std::string mode = v.get_or_default("watch-mode"); !source::parse_watch_mode(mode, out.watch_mode)) {
+    throw ConfigError("WATCH_MODE must be auto, inotify or poll, got '" + mode + "'");
+  }
+  if (auto flush = v.get("partial-line-flush-ms"); flush && *flush != "0") {
+    out.partial_line_flush = parse_ms("PARTIAL_LINE_FLUSH_MS", *flush);
+  }
+  if (const std::string sync = v.get_or_default("checkpoint-sync-ms"); sync != "0") {
+    out.checkpoint_sync = parse_ms("CHECKPOINT_SYNC_MS", sync);
+  } else {
+    out.checkpoint_sync = std::chrono::milliseconds(0);
+  }
+  if (auto wait = v.get("state-lock-wait-s"); wait && *wait != "forever") {
+    out.state_lock_wait =
+        std::chrono::seconds(*wait == "0" ? 0 : parse_positive("STATE_LOCK_WAIT_S", *wait, "seconds"));
+  }
+  if (auto budget = v.get("max-open-files")) {
+    out.max_open_files = static_cast<std::uint64_t>(parse_positive("MAX_OPEN_FILES", *budget, "files"));
+  }
+  const std::string idle = v.get_or_default("close-inactive-s");
+  out.close_inactive = std::chrono::seconds(idle == "0" ? 0 : parse_positive("CLOSE_INACTIVE_S", idle, "seconds"));
+  if (auto age = v.get("rotated-max-age-s"); age && *age != "0") {
+    out.rotated_max_age = std::chrono::seconds(parse_positive("ROTATED_MAX_AGE_S", *age, "seconds"));
+  }
+}
+
+// How requests are sent and retried.
+void read_delivery(const Values& v, Config& out) {
+  out.max_in_flight = static_cast<int>(parse_positive("MAX_IN_FLIGHT", v.get_or_default("max-in-flight"), "requests"));
+  if (out.max_in_flight > 64) throw ConfigError("MAX_IN_FLIGHT must be at most 64");
+  out.linger = parse_ms("BATCH_LINGER_MS", v.get_or_default("batch-linger-ms"));
+  out.grace = parse_ms("SHUTDOWN_GRACE_MS", v.get_or_default("shutdown-grace-ms"));
+  out.backoff_base = parse_ms("BACKOFF_BASE_MS", v.get_or_default("backoff-base-ms"));
+  out.backoff_cap = parse_ms("BACKOFF_CAP_MS", v.get_or_default("backoff-cap-ms"));
+}
+
+// Own logs, summaries and health.
+void read_observability(const Values& v, Config& out) {
+  const std::string level = v.get_or_default("log-level");
+  if (!parse_log_level(level, out.log_level)) {
+    throw ConfigError("LOG_LEVEL must be debug, info, warn or error, got '" + level + "'");
+  }
+  out.summary_interval =
+      std::chrono::seconds(parse_positive("SUMMARY_INTERVAL_S", v.get_or_default("summary-interval-s"), "seconds"));
+  const std::string format = v.get_or_default("log-format");
+  if (!parse_log_format(format, out.log_format)) throw ConfigError("LOG_FORMAT must be plain or json, got '" + format + "'");
+  out.health_stuck_after = std::chrono::seconds(
+      parse_positive("HEALTH_STUCK_AFTER_S", v.get_or_default("health-stuck-after-s"), "seconds"));
+}
+
 }  // namespace
 
 std::string help_text() {
@@ -238,32 +448,13 @@ std::string help_text() {
 }
 
 Command parse_command_line(int argc, const char* const* argv, aws::Environment process_env, Config& out) {
-  std::map<std::string, std::string, std::less<>> flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") return Command::kHelp;
-    if (arg == "--version") return Command::kVersion;
-    if (!arg.starts_with("--")) throw ConfigError("unexpected argument '" + std::string(arg) + "' (see --help)");
-    arg.remove_prefix(2);
-    std::string value;
-    const auto eq = arg.find('=');
-    const std::string_view name = arg.substr(0, eq);
-    const Setting* setting = find_setting(name);
-    if (setting == nullptr) throw ConfigError("unknown flag --" + std::string(name) + " (see --help)");
-    if (eq != std::string_view::npos) {
-      value = std::string(arg.substr(eq + 1));
-    } else if (setting->is_switch) {
-      value = "true";
-    } else {
-      if (i + 1 >= argc) throw ConfigError("flag --" + std::string(name) + " needs a value");
-      value = argv[++i];
-    }
-    flags[std::string(name)] = value;
-  }
+  Command command = Command::kRun;
+  const std::optional<Flags> flags = parse_flags(argc, argv, command);
+  if (!flags) return command;
 
   // The dotenv file is chosen by flag or real environment only.
   auto early = [&](std::string_view flag) -> std::optional<std::string> {
-    if (auto it = flags.find(flag); it != flags.end()) return it->second;
+    if (auto it = flags->find(flag); it != flags->end()) return it->second;
     return process_env.get(find_setting(flag)->vars[0]);
   };
   out.environment = early("environment").value_or(std::string(find_setting("environment")->default_text));
@@ -273,160 +464,25 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
     process_env.add_fallback(parse_dotenv(read_text_file(out.env_file)));
   }
   out.env = std::move(process_env);
-
-  auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
-    if (auto it = flags.find(flag); it != flags.end()) return it->second;
-    const Setting* s = find_setting(flag);
-    for (std::string_view var : s->vars) {
-      if (var.empty()) continue;
-      if (auto v = out.env.get(var)) return v;
-    }
-    return std::nullopt;
-  };
-  // For a setting whose --help default is its value.
-  auto setting_or_default = [&](std::string_view flag) {
-    return value_of(flag).value_or(std::string(find_setting(flag)->default_text));
-  };
+  const Values v(*flags, out.env);
 
   // --healthcheck needs the listener's address only: no region lookup, no file checks.
-  const std::string metrics = setting_or_default("metrics-address");
+  const std::string metrics = v.get_or_default("metrics-address");
   if (!metrics.empty() && metrics != "off") {
     out.metrics_address = parse_listen_address(metrics);
     if (!out.metrics_address) {
       throw ConfigError("METRICS_ADDRESS must be host:port (e.g. 127.0.0.1:9880, [::1]:9880), got '" + metrics + "'");
     }
   }
-  if (parse_bool("--healthcheck", setting_or_default("healthcheck"))) return Command::kHealthcheck;
+  if (parse_bool("--healthcheck", v.get_or_default("healthcheck"))) return Command::kHealthcheck;
 
-  char cwd[4096];
-  out.log_path = value_of("log-path").value_or(::getcwd(cwd, sizeof cwd) ? std::string(cwd) : std::string("."));
-  while (out.log_path.size() > 1 && out.log_path.back() == '/') out.log_path.pop_back();
-  if (exists(out.log_path) && !is_directory(out.log_path)) {
-    throw ConfigError("LOG_PATH " + out.log_path + " is not a directory");
-  }
-  out.log_extension = setting_or_default("log-extension");
-  if (out.log_extension.starts_with(".")) out.log_extension.erase(0, 1);
-  if (out.log_extension.empty() || out.log_extension.find('/') != std::string::npos) {
-    throw ConfigError("LOG_EXTENSION must be a file name extension such as 'log'");
-  }
-  out.log_group = setting_or_default("log-group");
-  validate_group(out.log_group);
-  out.log_stream_prefix = setting_or_default("log-stream-prefix");
-  validate_stream_prefix(out.log_stream_prefix);
-
-  out.profile_explicit = flags.contains("profile") || out.env.get("AWS_PROFILE_NAME").has_value();
-  out.profile = value_of("profile").value_or("");
-  const std::string profile_for_region = out.profile.empty() ? "default" : out.profile;
-  const aws::SharedConfig shared = aws::SharedConfig::load(out.env);
-  if (auto region = value_of("region")) {
-    out.region = *region;
-  } else if (auto from_profile = shared.get(profile_for_region, "region")) {
-    out.region = *from_profile;
-  } else if (std::string why; auto from_imds = aws::imds_region(out.env, why)) {
-    out.region = *from_imds;  // last, as the SDKs: only when nothing else named one
-  } else {
-    throw ConfigError("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, --region, or region in profile '" +
-                      profile_for_region + "'); " + why);
-  }
-  out.endpoint_flags.use_fips = parse_bool(
-      "AWS_USE_FIPS_ENDPOINT",
-      value_of("use-fips-endpoint").value_or(shared.get(profile_for_region, "use_fips_endpoint").value_or("false")));
-  out.endpoint_flags.use_dual_stack = parse_bool(
-      "AWS_USE_DUALSTACK_ENDPOINT", value_of("use-dualstack-endpoint")
-                                        .value_or(shared.get(profile_for_region, "use_dualstack_endpoint").value_or("false")));
-  out.check = parse_bool("--check", setting_or_default("check"));
-  out.check_probe = !parse_bool("--check-no-probe", setting_or_default("check-no-probe"));
-  out.endpoint_url = value_of("endpoint-url").value_or("");
-
-  out.state_dir = value_of("state-dir").value_or(out.log_path + "/.cw-sidecar");
-  if (exists(out.state_dir) && !is_directory(out.state_dir)) {
-    throw ConfigError("STATE_DIR " + out.state_dir + " is not a directory");
-  }
-  out.exclude_fields = split_list(setting_or_default("exclude-fields"));
-  out.timestamp_field = setting_or_default("timestamp-field");
-  if (out.timestamp_field.empty()) throw ConfigError("TIMESTAMP_FIELD must not be empty");
-  out.once = parse_bool("ONCE", setting_or_default("once"));
-  out.poll_interval = parse_ms("POLL_INTERVAL_MS", setting_or_default("poll-interval-ms"));
-  const long long max_message =
-      parse_positive("MAX_MESSAGE_BYTES", setting_or_default("max-message-bytes"), "bytes");
-  if (max_message < 64 || static_cast<std::size_t>(max_message) > kMaxMessageBytes) {
-    throw ConfigError("MAX_MESSAGE_BYTES must be between 64 and " + std::to_string(kMaxMessageBytes));
-  }
-  out.max_message_bytes = static_cast<std::size_t>(max_message);
-  const std::string level = setting_or_default("log-level");
-  if (!parse_log_level(level, out.log_level)) {
-    throw ConfigError("LOG_LEVEL must be debug, info, warn or error, got '" + level + "'");
-  }
-  out.connect_timeout = parse_ms("CONNECT_TIMEOUT_MS", setting_or_default("connect-timeout-ms"));
-  out.request_timeout = parse_ms("REQUEST_TIMEOUT_MS", setting_or_default("request-timeout-ms"));
-  out.ca_bundle = value_of("ca-bundle").value_or("");
-
-  out.include = split_list(value_of("include").value_or("*." + out.log_extension));
-  if (out.include.empty()) throw ConfigError("INCLUDE must name at least one pattern");
-  out.exclude = split_list(value_of("exclude").value_or(""));
-  if (const std::string mode = setting_or_default("watch-mode"); !source::parse_watch_mode(mode, out.watch_mode)) {
-    throw ConfigError("WATCH_MODE must be auto, inotify or poll, got '" + mode + "'");
-  }
-  if (auto flush = value_of("partial-line-flush-ms"); flush && *flush != "0") {
-    out.partial_line_flush = parse_ms("PARTIAL_LINE_FLUSH_MS", *flush);
-  }
-  if (const std::string sync = setting_or_default("checkpoint-sync-ms"); sync != "0") {
-    out.checkpoint_sync = parse_ms("CHECKPOINT_SYNC_MS", sync);
-  } else {
-    out.checkpoint_sync = std::chrono::milliseconds(0);
-  }
-  if (auto wait = value_of("state-lock-wait-s"); wait && *wait != "forever") {
-    out.state_lock_wait =
-        std::chrono::seconds(*wait == "0" ? 0 : parse_positive("STATE_LOCK_WAIT_S", *wait, "seconds"));
-  }
-  if (auto budget = value_of("max-open-files")) {
-    out.max_open_files = static_cast<std::uint64_t>(parse_positive("MAX_OPEN_FILES", *budget, "files"));
-  }
-  const std::string idle = setting_or_default("close-inactive-s");
-  out.close_inactive = std::chrono::seconds(idle == "0" ? 0 : parse_positive("CLOSE_INACTIVE_S", idle, "seconds"));
-  if (auto age = value_of("rotated-max-age-s"); age && *age != "0") {
-    out.rotated_max_age = std::chrono::seconds(parse_positive("ROTATED_MAX_AGE_S", *age, "seconds"));
-  }
-
-  out.stream_template = setting_or_default("log-stream-name");
-  if (out.stream_template.empty()) throw ConfigError("LOG_STREAM_NAME must not be empty");
-  out.max_in_flight = static_cast<int>(parse_positive("MAX_IN_FLIGHT", setting_or_default("max-in-flight"), "requests"));
-  if (out.max_in_flight > 64) throw ConfigError("MAX_IN_FLIGHT must be at most 64");
-  out.linger = parse_ms("BATCH_LINGER_MS", setting_or_default("batch-linger-ms"));
-  out.grace = parse_ms("SHUTDOWN_GRACE_MS", setting_or_default("shutdown-grace-ms"));
-  out.backoff_base = parse_ms("BACKOFF_BASE_MS", setting_or_default("backoff-base-ms"));
-  out.backoff_cap = parse_ms("BACKOFF_CAP_MS", setting_or_default("backoff-cap-ms"));
-  out.summary_interval =
-      std::chrono::seconds(parse_positive("SUMMARY_INTERVAL_S", setting_or_default("summary-interval-s"), "seconds"));
-  if (const std::string policy = setting_or_default("out-of-window");
-      !transform::parse_window_policy(policy, out.window_policy)) {
-    throw ConfigError("OUT_OF_WINDOW must be restamp, send or set-aside, got '" + policy + "'");
-  }
-  out.dead_letter_file = value_of("dead-letter-file").value_or(out.state_dir + "/dead-letter.jsonl");
-  if (out.dead_letter_file == "off") out.dead_letter_file.clear();
-  if (auto days = value_of("retention-days")) {
-    out.retention_days = static_cast<int>(parse_positive("RETENTION_DAYS", *days, "days"));
-    static constexpr int kAllowed[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
-                                       365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
-    if (std::find(std::begin(kAllowed), std::end(kAllowed), out.retention_days) == std::end(kAllowed)) {
-      throw ConfigError("RETENTION_DAYS " + *days + " is not one CloudWatch allows (1, 3, 5, 7, 14, 30, 60, 90, ...)");
-    }
-  }
-  for (const std::string& tag : split_list(value_of("log-group-tags").value_or(""))) {
-    const auto eq = tag.find('=');
-    if (eq == std::string::npos || eq == 0) throw ConfigError("LOG_GROUP_TAGS entries must be key=value, got '" + tag + "'");
-    out.group_tags.emplace_back(tag.substr(0, eq), tag.substr(eq + 1));
-  }
-  if (out.group_tags.size() > 50) throw ConfigError("LOG_GROUP_TAGS has more than 50 tags");
-  out.kms_key_id = value_of("kms-key-id").value_or("");
-  out.group_class = value_of("log-group-class").value_or("");
-  if (!out.group_class.empty() && out.group_class != "STANDARD" && out.group_class != "INFREQUENT_ACCESS") {
-    throw ConfigError("LOG_GROUP_CLASS must be STANDARD or INFREQUENT_ACCESS");
-  }
-  const std::string format = setting_or_default("log-format");
-  if (!parse_log_format(format, out.log_format)) throw ConfigError("LOG_FORMAT must be plain or json, got '" + format + "'");
-  out.health_stuck_after = std::chrono::seconds(
-      parse_positive("HEALTH_STUCK_AFTER_S", setting_or_default("health-stuck-after-s"), "seconds"));
+  read_paths(v, out);
+  read_aws(v, out);
+  read_destination(v, out);  // after the paths: the dead-letter file is in STATE_DIR
+  read_events(v, out);
+  read_files(v, out);        // after the paths: INCLUDE defaults to *.<LOG_EXTENSION>
+  read_delivery(v, out);
+  read_observability(v, out);
   return Command::kRun;
 }
 

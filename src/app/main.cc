@@ -57,6 +57,40 @@ std::string hostname() {
   return name;
 }
 
+app::PipelineOptions pipeline_options(const app::Config& config) {
+  app::PipelineOptions options;
+  options.once = config.once;
+  options.poll_interval = config.poll_interval;
+  // Inactive files are closed at safety checks: often enough for CLOSE_INACTIVE_S.
+  if (config.close_inactive.count() > 0) {
+    options.safety_check_interval =
+        std::min<std::chrono::milliseconds>(options.safety_check_interval, config.close_inactive);
+  }
+  options.linger = config.linger;
+  options.grace = config.grace;
+  options.summary_interval = config.summary_interval;
+  options.log_group = config.log_group;
+  return options;
+}
+
+// Raises the descriptor limit and says what it allows: MAX_OPEN_FILES, or
+// the budget derived from the limit.
+std::uint64_t open_files_budget(const app::Config& config, const Logger& log) {
+  const app::DescriptorLimit descriptors = app::raise_descriptor_limit();
+  const std::uint64_t max_open_files =
+      config.max_open_files.value_or(app::default_max_open_files(descriptors.now, config.max_in_flight));
+  log.info("descriptor limit " + std::to_string(descriptors.now) +
+           (descriptors.now != descriptors.before ? " (raised from " + std::to_string(descriptors.before) + ")" : "") +
+           "; up to " + std::to_string(max_open_files) + " log files open at once (MAX_OPEN_FILES)");
+  if (!descriptors.error.empty()) log.warn("cannot raise the descriptor limit: " + descriptors.error);
+  if (max_open_files + app::descriptor_reserve(config.max_in_flight) > descriptors.now) {
+    log.warn("MAX_OPEN_FILES=" + std::to_string(max_open_files) + " leaves fewer than " +
+             std::to_string(app::descriptor_reserve(config.max_in_flight)) + " of the " +
+             std::to_string(descriptors.now) + " descriptors for connections and state files");
+  }
+  return max_open_files;
+}
+
 int run(const app::Config& config, app::Shutdown& shutdown) {
   const Logger log(config.log_level, 2, config.log_format);
 
@@ -78,18 +112,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   } catch (const std::exception& e) {
     return config_error(e.what());
   }
-  const app::DescriptorLimit descriptors = app::raise_descriptor_limit();
-  const std::uint64_t max_open_files =
-      config.max_open_files.value_or(app::default_max_open_files(descriptors.now, config.max_in_flight));
-  log.info("descriptor limit " + std::to_string(descriptors.now) +
-           (descriptors.now != descriptors.before ? " (raised from " + std::to_string(descriptors.before) + ")" : "") +
-           "; up to " + std::to_string(max_open_files) + " log files open at once (MAX_OPEN_FILES)");
-  if (!descriptors.error.empty()) log.warn("cannot raise the descriptor limit: " + descriptors.error);
-  if (max_open_files + app::descriptor_reserve(config.max_in_flight) > descriptors.now) {
-    log.warn("MAX_OPEN_FILES=" + std::to_string(max_open_files) + " leaves fewer than " +
-             std::to_string(app::descriptor_reserve(config.max_in_flight)) + " of the " +
-             std::to_string(descriptors.now) + " descriptors for connections and state files");
-  }
+  const std::uint64_t max_open_files = open_files_budget(config, log);
 
   Counters counters;
   // After the counters and the credentials it reads, so that it stops first.
@@ -169,18 +192,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
                                   log},
       completed);
 
-  app::PipelineOptions options;
-  options.once = config.once;
-  options.poll_interval = config.poll_interval;
-  // Inactive files are closed at safety checks: often enough for CLOSE_INACTIVE_S.
-  if (config.close_inactive.count() > 0) {
-    options.safety_check_interval =
-        std::min<std::chrono::milliseconds>(options.safety_check_interval, config.close_inactive);
-  }
-  options.linger = config.linger;
-  options.grace = config.grace;
-  options.summary_interval = config.summary_interval;
-  options.log_group = config.log_group;
+  const app::PipelineOptions options = pipeline_options(config);
   app::Pipeline pipeline(options, {files, watcher, *checkpoints, events, senders, completed, streams, dead_letter, shutdown,
                                    counters, log});
   try {
