@@ -477,8 +477,8 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   if (parse_bool("--healthcheck", v.get_or_default("healthcheck"))) return Command::kHealthcheck;
 
   read_paths(v, out);
-  read_aws(v, out);
   read_destination(v, out);  // after the paths: the dead-letter file is in STATE_DIR
+  read_aws(v, out);          // after the checks that need no network (the region may come from IMDS)
   read_events(v, out);
   read_files(v, out);        // after the paths: INCLUDE defaults to *.<LOG_EXTENSION>
   read_delivery(v, out);

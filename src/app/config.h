@@ -2,9 +2,10 @@
 // Config: every setting of the sidecar, from flags, the environment, the dotenv
 // file env/<ENVIRONMENT>/.env and defaults, in that order of precedence. All
 // validation happens here, before any network call: a bad setting is one
-// ConfigError line and exit code 2. parse_command_line sets every field; the
-// defaults are in one place, the settings table in config.cc, which --help
-// prints.
+// ConfigError line and exit code 2. For a run, parse_command_line sets every
+// field: a default that is a value is written once, in the settings table in
+// config.cc that --help prints; the others (LOG_PATH's current folder,
+// STATE_DIR under it, ...) are worked out there from other settings.
 
 #include <chrono>
 #include <cstddef>

@@ -403,7 +403,11 @@ bool FileSet::names_match(const std::string& dir, const std::string& relative, i
     const std::string rel = relative.empty() ? std::string(name) : relative + "/" + std::string(name);
     if (entry->d_type == DT_DIR) {
       if (globs_.recursive() && depth < kMaxDepth) {
-        same = names_match(dir + "/" + std::string(name), rel, depth + 1, matched);
+        const std::string sub = dir + "/" + std::string(name);
+        // A folder the listing did not see, empty or not, is neither watched
+        // nor stat'ed by later checks: it takes a rescan.
+        same = std::any_of(folders_.begin(), folders_.end(), [&](const Folder& f) { return f.path == sub; }) &&
+               names_match(sub, rel, depth + 1, matched);
         if (!same) break;
       }
       continue;

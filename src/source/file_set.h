@@ -27,8 +27,9 @@
 // changed, the watcher the ones written to (mark_changed), and the reader
 // reads only those. With every folder watched, scans follow the watcher's
 // structure events, and a safety_check() stands in for the periodic scan: it
-// compares each folder's modification time with the one its listing saw, and
-// reads names and inode numbers (no stat per file) only once after a listing.
+// compares each folder's modification time with the one last seen, and reads
+// names and inode numbers (no stat per file) only when a time moved or once
+// after a listing.
 
 #include <chrono>
 #include <cstdint>

@@ -1,5 +1,6 @@
 #pragma once
-// LineTransformer: one log line in, one CloudWatch event out.
+// LineTransformer: one log line in, one CloudWatch event out, or a mark that
+// it is too long for one (EventMaker then cuts the line into pieces).
 //
 // A line that is a JSON object becomes an event stamped from its timestamp field
 // (ISO 8601 or epoch seconds/milliseconds) whose message is the object, compact,

@@ -132,9 +132,14 @@ bool ObjectRewriter::rewrite(const char* json, std::size_t size, const FieldRule
         result->timestamp_token = text;
         if (text.front() == '"' && text.find('\\') != std::string_view::npos) {
           std::string_view contents;
-          if (value.get_string().get(contents) != simdjson::SUCCESS) return false;
-          timestamp_.assign(1, '"').append(contents).push_back('"');
-          result->timestamp_token = timestamp_;
+          // A string its escapes cannot spell (a lone surrogate) is no time:
+          // the line stays an object, stamped with the read time.
+          if (value.get_string().get(contents) == simdjson::SUCCESS) {
+            timestamp_.assign(1, '"').append(contents).push_back('"');
+            result->timestamp_token = timestamp_;
+          } else {
+            result->timestamp_token = {};
+          }
         }
       }
     }

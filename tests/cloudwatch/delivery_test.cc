@@ -126,7 +126,7 @@ TEST_F(DeliveryTest, ThrottlingHalvesTheRequestsInFlightAndSuccessesBringThemBac
   EXPECT_EQ(governor_.limit(), 4.0);  // and never above MAX_IN_FLIGHT
 }
 
-TEST_F(DeliveryTest, AMissingStreamIsCreatedAndTheSameBatchSentAgain) {
+TEST_F(DeliveryTest, AMissingGroupAndStreamAreCreatedAndTheSameBatchSentAgain) {
   options_.group.retention_days = 7;
   int puts = 0;
   ScriptedLogsApi api([&](std::string_view operation, const std::string&) {

@@ -70,6 +70,11 @@ TEST_F(SenderPoolTest, WhileEverySenderIsBusyTheReaderWaitsForABatch) {
   auto pool = make_pool(1);
   ASSERT_EQ(apis_.size(), 1u);
   apis_[0]->hold();
+  // Released before the pool joins its sender, even when an assertion fails.
+  struct Release {
+    ScriptedLogsApi* api;
+    ~Release() { api->release(); }
+  } release{apis_[0]};
   const std::atomic<bool> running{false};
   Batch* first = pool->acquire(running);
   ASSERT_NE(first, nullptr);

@@ -526,6 +526,24 @@ TEST_F(FileSetTest, TheSafetyCheckSeesWhatAMissedWatchEventWouldHaveSaid) {
   EXPECT_FALSE(set->safety_check());
 }
 
+TEST_F(FileSetTest, AFolderTheListingDidNotSeeTakesARescanEvenEmpty) {
+  cw::testing::ManualClock clock;
+  write_file(logs_ + "/a.log", "a1\n");
+  FileSetOptions options;
+  options.directory = logs_;
+  options.include = {"**/*.log"};
+  FileSet set(options, store_, watcher_, counters_, log_, clock);
+  age_folder(logs_);
+  ASSERT_TRUE(set.rescan());
+  std::filesystem::create_directory(logs_ + "/new");  // its watch event was missed
+  age_folder(logs_);  // as if in the listing's clock tick
+  clock.advance(std::chrono::seconds(2));
+  EXPECT_TRUE(set.safety_check());
+  ASSERT_TRUE(set.rescan());
+  clock.advance(std::chrono::seconds(2));
+  EXPECT_FALSE(set.safety_check());
+}
+
 TEST_F(FileSetTest, OnceItsNamesWereCheckedAQuietFolderCostsOneStat) {
   cw::testing::ManualClock clock;
   write_file(logs_ + "/a.log", "a1\n");

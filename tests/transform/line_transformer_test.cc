@@ -204,6 +204,13 @@ TEST_F(LineTransformerTest, AnInvalidByteIsFoundWhereverItIs) {
   EXPECT_TRUE(is_ascii("", 0));
 }
 
+TEST_F(LineTransformerTest, ATimestampItsEscapesCannotSpellIsNoTimeButTheLineStaysAnObject) {
+  const Event event = run(R"({"@timestamp":"\ud800","logger":"x","a":1})");
+  EXPECT_EQ(event.kind, LineKind::kNoTimestamp);
+  EXPECT_EQ(event.timestamp_ms, kReadTime);
+  EXPECT_EQ(event.message, R"({"a":1})");
+}
+
 TEST_F(LineTransformerTest, AMessageOverTheCapIsMarkedTooLongNotCut) {
   Options options;
   options.max_message_bytes = 60;
