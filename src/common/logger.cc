@@ -7,6 +7,7 @@
 #include <ctime>
 #include <string>
 
+#include "common/json_escape.h"
 #include "common/utf8.h"
 
 namespace cw {
@@ -32,40 +33,16 @@ std::string_view json_level_name(LogLevel level) {
   return "info";
 }
 
-// A JSON string body: quotes, backslashes and control characters escaped,
-// bytes that are not UTF-8 (a file name, say) replaced by U+FFFD so that the
-// line always parses.
+// A JSON string body: bytes that are not UTF-8 (a file name, say) replaced by
+// U+FFFD first, so that the line always parses.
 void append_json_string(std::string& out, std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      const std::size_t n = utf8_sequence_length(text, i);
-      if (n == 0) {
-        out += "\\ufffd";
-        ++i;
-      } else {
-        out.append(text.substr(i, n));
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-    ++i;
+  if (is_ascii(text.data(), text.size())) {
+    append_json_escaped(out, text);
+    return;
   }
+  std::string repaired(repaired_utf8_capacity(text.size()), '\0');
+  repaired.resize(repair_utf8(text.data(), text.size(), repaired.data()));
+  append_json_escaped(out, repaired);
 }
 
 }  // namespace

@@ -111,20 +111,4 @@ std::size_t utf8_cut(const char* text, std::size_t limit) {
   return is_continuation(static_cast<unsigned char>(text[cut])) ? limit : cut;
 }
 
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  int continuations = 0;
-  unsigned char low = 0;
-  unsigned char high = 0;
-  if (!describe_lead(static_cast<unsigned char>(text[i]), &continuations, &low, &high)) return 0;
-  const std::size_t n = 1 + static_cast<std::size_t>(continuations);
-  if (i + n > text.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto byte = static_cast<unsigned char>(text[i + k]);
-    if (byte < low || byte > high) return 0;
-    low = 0x80;
-    high = 0xBF;
-  }
-  return n;
-}
-
 }  // namespace cw

@@ -1,9 +1,8 @@
 #pragma once
 // UTF-8 for every layer: checks, repair, and where text may be cut (the
-// reader cuts long lines, the transformer messages, the logger escapes).
+// reader cuts long lines, the transformer and the logger repair).
 
 #include <cstddef>
-#include <string_view>
 
 namespace cw {
 
@@ -29,9 +28,5 @@ std::size_t utf8_prefix_boundary(const char* data, std::size_t size, std::size_t
 // in, `limit` < its size, without splitting a character: a cut before a
 // continuation byte moves back to its lead byte, at most 3 bytes.
 std::size_t utf8_cut(const char* text, std::size_t limit);
-
-// The length of the well-formed UTF-8 sequence at text[i], or 0 when there is
-// none (an invalid or incomplete one).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
 
 }  // namespace cw

@@ -56,7 +56,7 @@ TEST(LogFormat, JsonEscapesAndRepairsTheMessage) {
   const auto start = line.find(R"("msg":")");
   ASSERT_NE(start, std::string::npos);
   EXPECT_EQ(line.substr(start),
-            std::string(R"("msg":"file \"a\\b\"\tline\n\u0001 Zo)") + "\xc3\xab" + R"( bad:\ufffd\ufffd end"})" + "\n");
+            std::string(R"("msg":"file \"a\\b\"\tline\n\u0001 Zo)") + "\xc3\xab" + " bad:\xef\xbf\xbd\xef\xbf\xbd end\"}\n");
 }
 
 }  // namespace
