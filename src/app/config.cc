@@ -66,7 +66,8 @@ constexpr std::array kSettings = {
     Setting{"environment", {"ENVIRONMENT", ""}, "local", "Selects the dotenv file env/<ENVIRONMENT>/.env."},
     Setting{"env-file", {"ENV_FILE", ""}, "env/<ENVIRONMENT>/.env",
             "Dotenv file; the real environment wins over it. A missing default file is ignored."},
-    Setting{"once", {"ONCE", ""}, "false", "Ship what the files hold now, then exit 0 (as one run of the Python cw.py).", true},
+    Setting{"once", {"ONCE", ""}, "false",
+            "Ship what the files hold now, then exit 0 (as one run of the Python cw.py).", true},
     Setting{"poll-interval-ms", {"POLL_INTERVAL_MS", ""}, "500", "How often files are checked for new lines."},
     Setting{"max-message-bytes", {"MAX_MESSAGE_BYTES", ""}, "1048550",
             "Longest message; longer lines are cut into pieces (262118 for the old 256 KB limit)."},
@@ -453,12 +454,9 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   if (!flags) return command;
 
   // The dotenv file is chosen by flag or real environment only.
-  auto early = [&](std::string_view flag) -> std::optional<std::string> {
-    if (auto it = flags->find(flag); it != flags->end()) return it->second;
-    return process_env.get(find_setting(flag)->vars[0]);
-  };
-  out.environment = early("environment").value_or(std::string(find_setting("environment")->default_text));
-  const auto named_env_file = early("env-file");
+  const Values early(*flags, process_env);
+  out.environment = early.get_or_default("environment");
+  const std::optional<std::string> named_env_file = early.get("env-file");
   out.env_file = named_env_file.value_or("env/" + out.environment + "/.env");
   if (named_env_file || exists(out.env_file)) {
     process_env.add_fallback(parse_dotenv(read_text_file(out.env_file)));

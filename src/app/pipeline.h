@@ -31,8 +31,9 @@ namespace cw::app {
 struct PipelineOptions {
   bool once = false;
   std::chrono::milliseconds poll_interval{500};
-  // With every folder watched by inotify: how often the folders' names are
-  // checked against what is tracked, in case an event was missed.
+  // With every folder watched by inotify: how often FileSet::safety_check()
+  // looks at the folders (their times; their names when needed), in case an
+  // event was missed. Inactive files are closed there too.
   std::chrono::milliseconds safety_check_interval{std::chrono::seconds(60)};
   std::chrono::milliseconds linger{200};
   std::chrono::milliseconds grace{5000};  // after a stop request, for sending what was read

@@ -4,11 +4,12 @@
 //
 // inotify on local filesystems. On network and FUSE filesystems (NFS, EFS,
 // CIFS/SMB, FUSE, Ceph, 9p: detected with statfs) inotify does not see other
-// hosts' writes, so the watcher turns itself off and the reader polls. Out of inotify instances (fs.inotify.max_user_instances,
-// shared by every container of a user on a node) the watcher polls too; out
-// of watches (fs.inotify.max_user_watches) the folders it could not watch are
-// polled, and watching them is tried again at each scan. Each is logged once,
-// with the sysctl to raise.
+// hosts' writes, so the watcher turns itself off and the reader polls. Out of
+// inotify instances (fs.inotify.max_user_instances, shared by every container
+// of a user on a node) the watcher polls too; out of watches
+// (fs.inotify.max_user_watches) the folders it could not watch are polled,
+// and watching them is tried again at each scan. Each is logged once, with
+// the sysctl to raise.
 
 #include <cstdint>
 #include <string>
