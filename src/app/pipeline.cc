@@ -98,6 +98,13 @@ void Pipeline::look_for_changes() {
 }
 
 bool Pipeline::read_round() {
+  if (!p_.files.wants_reading()) return false;
+  const bool progressed = read_due_files();
+  p_.files.read();
+  return progressed;
+}
+
+bool Pipeline::read_due_files() {
   bool progressed = false;
   const auto& files = p_.files.files();
   for (std::size_t i = 0; i < files.size(); ++i) {  // by index: handle_replaced may add a file
@@ -172,9 +179,7 @@ void Pipeline::apply_acknowledgements() {
   const auto positions = acks_.take_acknowledged();
   p_.counters.oldest_unacked_ms.store(acks_.oldest_read_time_ms(), std::memory_order_relaxed);
   for (const auto& position : positions) {
-    if (auto* file = p_.files.find(position.file_id)) {
-      file->set_acked_offset(std::max(file->acked_offset(), position.end_offset));
-    }
+    p_.files.acknowledge(position.file_id, position.end_offset);
   }
   if (!positions.empty()) p_.checkpoints.save(p_.files.checkpoints());
   // The last save of a burst reaches the disk one sync interval later.

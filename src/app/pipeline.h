@@ -67,6 +67,7 @@ class Pipeline {
  private:
   void look_for_changes();  // rescans or safety-checks the folders when due
   bool read_round();  // true when some line was read (from files that are due)
+  bool read_due_files();
   class FileSink;
   // An open batch for this file's lines; false when a stop came while
   // waiting for a free one.

@@ -93,6 +93,7 @@ bool FileSet::list_files(std::vector<Found>& out) {
 }
 
 bool FileSet::rescan() {
+  summary_stale_ = true;
   struct stat st {};
   if (::stat(options_.directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     if (!reported_missing_) {
@@ -136,6 +137,7 @@ bool FileSet::rescan() {
   close_inactive();
   take_turns(all);
   index_paths();
+  summary_stale_ = true;
   counters_.files_tracked.store(static_cast<std::int64_t>(files_.size() + closed_.size()),
                                 std::memory_order_relaxed);
   return true;
@@ -217,6 +219,7 @@ FileSet::Opened FileSet::open_file(const Found& found, std::uint64_t offset, con
     file->detached = detached;
     file->detached_at = clock_.now();
     files_.push_back(std::move(file));
+    summary_stale_ = true;
     return Opened::kYes;
   } catch (const OpenError& e) {
     if (out_of_descriptors_error(e.error())) {
@@ -256,12 +259,15 @@ void FileSet::close(std::size_t index) {
       Checkpoint{file.device(), file.inode(), file.fingerprint(), file.acked_offset(), file.path()},
       file.read_offset(), false});
   files_.erase(files_.begin() + static_cast<std::ptrdiff_t>(index));
+  summary_stale_ = true;
 }
 
 std::size_t FileSet::close_inactive() {
   if (options_.close_inactive.count() <= 0) return 0;
-  std::size_t closed = 0;
   const auto now = clock_.now();
+  const auto quiet_since = summary().quiet_since;
+  if (quiet_since == MonotonicClock::time_point::max() || now - quiet_since < options_.close_inactive) return 0;
+  std::size_t closed = 0;
   for (std::size_t i = files_.size(); i-- > 0;) {
     TailedFile& file = *files_[i];
     if (now - file.last_change() >= options_.close_inactive && caught_up(file)) {
@@ -354,6 +360,7 @@ bool FileSet::mark_changed(const std::vector<std::string>& paths) {
     if (at == by_path_.end()) continue;
     if (at->second.open != nullptr) {
       at->second.open->due = true;
+      summary_stale_ = true;
     } else {
       closed_changed = true;
     }
@@ -361,10 +368,26 @@ bool FileSet::mark_changed(const std::vector<std::string>& paths) {
   return closed_changed;
 }
 
-bool FileSet::wants_timed_look() const {
-  return std::any_of(files_.begin(), files_.end(), [&](const auto& file) {
-    return file->detached || (file->has_partial() && options_.flush_partial_after.count() > 0);
-  });
+const FileSet::Summary& FileSet::summary() const {
+  if (!summary_stale_) return summary_;
+  Summary s;
+  for (const auto& entry : files_) {
+    const TailedFile& file = *entry;
+    s.reading = s.reading || file.due || file.detached;
+    s.detached = s.detached || file.detached;
+    s.timed = s.timed || file.detached || (file.has_partial() && options_.flush_partial_after.count() > 0);
+    if (file.known_size() > file.acked_offset()) s.backlog += file.known_size() - file.acked_offset();
+    // caught_up() without its stat: close_inactive() checks that one.
+    if (!file.detached && file.acked_offset() == file.read_offset() && file.known_size() == file.read_offset()) {
+      s.quiet_since = std::min(s.quiet_since, file.last_change());
+    }
+  }
+  for (const Closed& c : closed_) {
+    if (c.size > c.at.offset) s.backlog += c.size - c.at.offset;
+  }
+  summary_ = s;
+  summary_stale_ = false;
+  return summary_;
 }
 
 bool FileSet::safety_check() {
@@ -487,6 +510,7 @@ void FileSet::handle_replaced(TailedFile& file) {
   // takes over the id (and where acknowledgements stand); the file itself goes
   // on under a new id, so those acknowledgements cannot move its new content.
   file.restart(next_id_++);
+  summary_stale_ = true;
   std::vector<Found> all;
   list_files(all);
   if (const Found* copy = find_copy(old_fp, acked, all, false)) {
@@ -494,6 +518,7 @@ void FileSet::handle_replaced(TailedFile& file) {
     if (open_file(*copy, std::min(read_to, copy->size), nullptr, true, old_id, acked) == Opened::kNoDescriptor) {
       // Read again from what was acknowledged: lines in flight may come twice, none is lost.
       closed_.push_back(Closed{Checkpoint{copy->device, copy->inode, old_fp, acked, copy->path}, copy->size, true});
+      summary_stale_ = true;
     }
   }
   log_.warn("file " + path + " was truncated or rewritten; reading it again from the start");
@@ -506,7 +531,15 @@ TailedFile* FileSet::find(std::uint64_t id) const {
   return nullptr;
 }
 
+void FileSet::acknowledge(std::uint64_t id, std::uint64_t offset) {
+  TailedFile* file = find(id);
+  if (file == nullptr) return;
+  file->set_acked_offset(std::max(file->acked_offset(), offset));
+  summary_stale_ = true;
+}
+
 void FileSet::release_finished() {
+  if (!summary().detached) return;
   const auto now = clock_.now();
   const std::size_t released = std::erase_if(files_, [&](const std::unique_ptr<TailedFile>& file) {
     if (!file->detached) return false;
@@ -527,7 +560,10 @@ void FileSet::release_finished() {
     }
     return false;
   });
-  if (released > 0) index_paths();
+  if (released > 0) {
+    index_paths();
+    summary_stale_ = true;
+  }
 }
 
 std::vector<Checkpoint> FileSet::checkpoints() const {
@@ -546,16 +582,6 @@ std::vector<Checkpoint> FileSet::checkpoints() const {
   return out;
 }
 
-std::uint64_t FileSet::backlog_bytes() const {
-  std::uint64_t total = 0;
-  for (const auto& file : files_) {
-    const std::uint64_t size = file->known_size();
-    if (size > file->acked_offset()) total += size - file->acked_offset();
-  }
-  for (const Closed& c : closed_) {
-    if (c.size > c.at.offset) total += c.size - c.at.offset;
-  }
-  return total;
-}
+std::uint64_t FileSet::backlog_bytes() const { return summary().backlog; }
 
 }  // namespace cw::source

@@ -25,7 +25,12 @@
 //
 // Quiet files cost nothing: a scan marks `due` the open files whose size
 // changed, the watcher the ones written to (mark_changed), and the reader
-// reads only those. With every folder watched, scans follow the watcher's
+// reads only those. What the loop asks at each wake (anything to read, a
+// timer running, the backlog, a file to release or close) is answered from a
+// summary of the open files, taken in one pass only after something could
+// have changed it: a scan, a watcher event, an acknowledgement, or the reader
+// (read()). A wake that finds nothing changed costs no pass over the files.
+// With every folder watched, scans follow the watcher's
 // structure events, and a safety_check() stands in for the periodic scan: it
 // compares each folder's modification time with the one last seen, and reads
 // names and inode numbers (no stat per file) only when a time moved or once
@@ -72,9 +77,16 @@ class FileSet {
   // Returns false while the folder does not exist (the app may create it later).
   bool rescan();
 
-  // Open files, the ones that can be read now.
+  // Open files, the ones that can be read now. Whoever reads them or moves
+  // their offsets calls read() (or acknowledge()) afterwards.
   const std::vector<std::unique_ptr<TailedFile>>& files() const { return files_; }
   TailedFile* find(std::uint64_t id) const;
+  // Whether an open file is due or detached: worth a look by the reader.
+  bool wants_reading() const { return summary().reading; }
+  // The reader read lines: the files' due and partial-line state moved.
+  void read() { summary_stale_ = true; }
+  // CloudWatch accepted file `id` up to `offset` (no-op for a file let go).
+  void acknowledge(std::uint64_t id, std::uint64_t offset);
 
   // Handles a file truncated or rewritten in place: reads the copy logrotate
   // made of it from where reading stopped, then the file from its start.
@@ -103,13 +115,25 @@ class FileSet {
   bool safety_check();
   // A detached file, or a partial line waiting for its flush: the reader
   // should look again within a poll interval even if nothing changes.
-  bool wants_timed_look() const;
+  bool wants_timed_look() const { return summary().timed; }
   // Files with unread bytes that wait for a descriptor: the caller should
   // rescan soon (at the poll interval), as that is when turns are given.
   bool waiting_for_descriptors() const { return waiting_with_data_; }
   std::size_t closed_files() const { return closed_.size(); }
 
  private:
+  // What the loop asks of the open files at every wake, from one pass.
+  struct Summary {
+    bool reading = false;   // one is due or detached
+    bool timed = false;     // one is detached, or has a partial line waiting for its flush
+    bool detached = false;
+    std::uint64_t backlog = 0;  // bytes past the acknowledged offsets, open or closed
+    // The earliest last change of a file that looked caught up (no stat):
+    // no file can be closed for inactivity before this plus close_inactive.
+    MonotonicClock::time_point quiet_since = MonotonicClock::time_point::max();
+  };
+  const Summary& summary() const;
+
   struct Found {
     std::string path;
     bool shipped;  // the globs match its name
@@ -202,6 +226,8 @@ class FileSet {
   std::vector<Folder> folders_;  // as the last listing or safety check found them
   MonotonicClock::time_point stamped_at_{};  // when their times were read
   bool names_checked_ = false;   // a second or more after that
+  mutable Summary summary_;
+  mutable bool summary_stale_ = true;
   bool waiting_with_data_ = false;
   bool warned_budget_ = false;
   bool warned_out_of_descriptors_ = false;

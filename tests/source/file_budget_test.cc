@@ -47,8 +47,9 @@ class FileBudgetTest : public ::testing::Test {
   static void read_and_acknowledge(FileSet& set, std::map<std::string, int>& seen) {
     for (const auto& file : set.files()) {
       while (auto line = file->next_line()) ++seen[std::string(line->text)];
-      file->set_acked_offset(file->read_offset());
+      set.acknowledge(file->id(), file->read_offset());
     }
+    set.read();
   }
 
   // A set with no budget whose files (written before) were read, acknowledged
@@ -117,7 +118,7 @@ TEST_F(FileBudgetTest, AFileWithLinesNotYetAcknowledgedKeepsItsDescriptor) {
   ASSERT_EQ(set->files().size(), 1u);
   EXPECT_EQ(set->files()[0]->path(), first);
   EXPECT_TRUE(set->waiting_for_descriptors());
-  set->files()[0]->set_acked_offset(2);
+  set->acknowledge(set->files()[0]->id(), 2);
   ASSERT_TRUE(set->rescan());
   ASSERT_EQ(set->files().size(), 1u);
   EXPECT_NE(set->files()[0]->path(), first);  // its turn is over

@@ -72,7 +72,7 @@ class FileSetTest : public ::testing::Test {
     if (!lines.empty()) {
       EXPECT_EQ(drain(*file), lines);
     }
-    file->set_acked_offset(acked);
+    first->acknowledge(file->id(), acked);
     store_.save(first->checkpoints());
   }
 
@@ -204,10 +204,10 @@ TEST_F(FileSetTest, ARotatedFileIsDetachedAndReleasedOnlyOnceAcknowledged) {
 
   // The rotated file is read to its end, but kept until that is acknowledged.
   EXPECT_EQ(drain(*set->find(old_id)), std::vector<std::string>{"three"});
-  set->find(old_id)->set_acked_offset(8);
+  set->acknowledge(old_id, 8);
   set->release_finished();
   ASSERT_NE(set->find(old_id), nullptr);
-  set->find(old_id)->set_acked_offset(14);
+  set->acknowledge(old_id, 14);
   set->release_finished();
   EXPECT_EQ(set->find(old_id), nullptr);
   EXPECT_EQ(set->files().size(), 1u);
@@ -227,7 +227,7 @@ TEST_F(FileSetTest, ADeletedFileIsDetachedAndReleasedOnceAcknowledged) {
   EXPECT_EQ(drain(*file), std::vector<std::string>{"only"});
   set->release_finished();
   EXPECT_EQ(set->files().size(), 1u);
-  file->set_acked_offset(5);
+  set->acknowledge(file->id(), 5);
   set->release_finished();
   EXPECT_TRUE(set->files().empty());
 }
@@ -248,7 +248,7 @@ TEST_F(FileSetTest, ARotatedFileIsKeptWhileItMayStillBeWrittenTo) {
   ASSERT_TRUE(set.rescan());
   ASSERT_TRUE(file->detached);
   EXPECT_EQ(drain(*file), std::vector<std::string>{"one"});
-  file->set_acked_offset(4);
+  set.acknowledge(file->id(), 4);
   set.release_finished();
   ASSERT_EQ(set.files().size(), 1u);  // read and acknowledged, but not quiet yet
   append_file(path + ".1", "two\n");
@@ -375,7 +375,7 @@ TEST_P(CopyTruncateTest, TheCopyIsFoundAndReadFromWhereTheOriginalWasLeft) {
   TailedFile* file = file_at(*set, path);
   ASSERT_NE(file, nullptr);
   std::vector<std::string> lines = drain(*file);
-  file->set_acked_offset(file->read_offset());
+  set->acknowledge(file->id(), file->read_offset());
   (void)set->checkpoints();  // as after an acknowledgement
 
   append_file(path, "three\n");  // written, not yet read
@@ -419,7 +419,7 @@ TEST_F(FileSetTest, AcknowledgementsOfLinesReadBeforeACopytruncateDoNotMoveTheNe
   set->handle_replaced(*file);
 
   // The late acknowledgement, applied as the pipeline does.
-  if (TailedFile* acked = set->find(id_then)) acked->set_acked_offset(std::max<std::uint64_t>(acked->acked_offset(), 26));
+  set->acknowledge(id_then, 26);
 
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
@@ -494,6 +494,29 @@ TEST_F(FileSetTest, AWriteTheWatcherSawMakesItsOpenFileDue) {
   EXPECT_FALSE(file->due);
   EXPECT_FALSE(set->mark_changed({logs_ + "/a.log"}));  // open: no rescan needed
   EXPECT_TRUE(file->due);
+}
+
+TEST_F(FileSetTest, TheSummaryOfTheOpenFilesFollowsEveryChangeToThem) {
+  write_file(logs_ + "/a.log", "a1\n");
+  auto set = make_set();
+  ASSERT_TRUE(set->rescan());
+  EXPECT_TRUE(set->wants_reading());  // new: due
+  EXPECT_EQ(set->backlog_bytes(), 3u);
+  TailedFile* file = file_at(*set, logs_ + "/a.log");
+  drain(*file);
+  set->read();
+  EXPECT_FALSE(set->wants_reading());
+  EXPECT_EQ(set->backlog_bytes(), 3u);  // read, not acknowledged
+  set->acknowledge(file->id(), 3);
+  EXPECT_EQ(set->backlog_bytes(), 0u);
+  append_file(logs_ + "/a.log", "a2\n");
+  EXPECT_FALSE(set->wants_reading());  // nothing said so yet
+  EXPECT_FALSE(set->mark_changed({logs_ + "/a.log"}));
+  EXPECT_TRUE(set->wants_reading());
+  EXPECT_FALSE(set->wants_timed_look());
+  std::remove((logs_ + "/a.log").c_str());
+  ASSERT_TRUE(set->rescan());
+  EXPECT_TRUE(set->wants_timed_look());  // detached: read to its end, then released
 }
 
 TEST_F(FileSetTest, TheSafetyCheckSeesWhatAMissedWatchEventWouldHaveSaid) {
