@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "json_quote.h"
+#include "common/json_escape.h"
 
 namespace cw::bench::sink {
 namespace {
@@ -22,7 +22,12 @@ std::optional<std::string> string_field(std::string_view body, std::string_view 
 }  // namespace
 
 Reply error_reply(std::string_view type, std::string_view message, int status) {
-  return Reply{status, "{\"__type\":" + json_quote(type) + ",\"message\":" + json_quote(message) + "}"};
+  std::string body = "{\"__type\":\"";
+  append_json_escaped(body, type);
+  body += "\",\"message\":\"";
+  append_json_escaped(body, message);
+  body += "\"}";
+  return Reply{status, std::move(body)};
 }
 
 Reply Api::handle(std::string_view target, std::string_view body, bool has_authorization, std::int64_t now_unix_ns) {
@@ -45,12 +50,15 @@ Reply Api::handle(std::string_view target, std::string_view body, bool has_autho
 }
 
 Reply Api::put_log_events(std::string_view body, std::int64_t now_unix_ns) {
-  const PutCheck check = check_put_log_events(body, collect_traces_);
+  testing::PutCheckOptions options;
+  options.collect_traces = collect_traces_;
+  options.allow_sequence_token = true;  // other shippers may still send one
+  const testing::PutCheck check = testing::check_put_log_events(body, options);
   if (!check.ok()) {
     state_.refuse_put(check);
     return error_reply(check.error_type, check.error);
   }
-  if (!state_.has_stream(check.group, check.stream)) {
+  if (!state_.has_stream(check.log_group, check.log_stream)) {
     state_.count_not_found();
     return error_reply("ResourceNotFoundException", "The specified log stream does not exist.");
   }

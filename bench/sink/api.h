@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "put_check.h"
 #include "sink_state.h"
 
 namespace cw::bench::sink {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "json_quote.h"
+#include "common/json_escape.h"
 
 namespace cw::bench::sink {
 namespace {
@@ -65,17 +65,17 @@ bool SinkState::has_stream(const std::string& group, const std::string& stream) 
   return streams_.contains({group, stream});
 }
 
-bool SinkState::accept_put(const PutCheck& check, std::size_t body_bytes, std::int64_t now_unix_ns) {
+bool SinkState::accept_put(const testing::PutCheck& check, std::size_t body_bytes, std::int64_t now_unix_ns) {
   std::lock_guard lock(mutex_);
   auto& c = counters_;
   ++c.puts;
   ++c.puts_accepted;
-  c.events += check.events;
-  c.message_bytes += check.message_bytes;
-  c.batch_bytes += check.batch_bytes();
+  c.events += check.event_count;
+  c.message_bytes += check.payload_bytes - testing::PutLimits{}.per_event_overhead * check.event_count;
+  c.batch_bytes += check.payload_bytes;
   c.put_body_bytes += body_bytes;
-  c.max_batch_bytes = std::max<std::uint64_t>(c.max_batch_bytes, check.batch_bytes());
-  c.max_batch_events = std::max<std::uint64_t>(c.max_batch_events, check.events);
+  c.max_batch_bytes = std::max<std::uint64_t>(c.max_batch_bytes, check.payload_bytes);
+  c.max_batch_events = std::max<std::uint64_t>(c.max_batch_events, check.event_count);
   if (c.first_put_unix_ns == 0) c.first_put_unix_ns = now_unix_ns;
   c.last_put_unix_ns = now_unix_ns;
   for (const auto seq : check.trace_seqs) arrivals_.emplace_back(seq, now_unix_ns);
@@ -84,7 +84,7 @@ bool SinkState::accept_put(const PutCheck& check, std::size_t body_bytes, std::i
   return true;
 }
 
-void SinkState::refuse_put(const PutCheck& check) {
+void SinkState::refuse_put(const testing::PutCheck& check) {
   std::lock_guard lock(mutex_);
   ++counters_.puts;
   ++counters_.violations;
@@ -119,7 +119,9 @@ std::string SinkState::stats_json() const {
   out += "\"expect_reached\":" + std::string(expect_reached_ ? "true" : "false") + ",";
   out += "\"first_put_unix_ns\":" + std::to_string(c.first_put_unix_ns) + ",";
   out += "\"last_put_unix_ns\":" + std::to_string(c.last_put_unix_ns) + ",";
-  out += "\"last_violation\":" + json_quote(c.last_violation) + ",";
+  out += "\"last_violation\":\"";
+  append_json_escaped(out, c.last_violation);
+  out += "\",";
   // The sink's own cost, so a reader sees it is not the bottleneck.
   out += "\"sink_cpu_user_s\":" + std::to_string(seconds(self.ru_utime)) + ",";
   out += "\"sink_cpu_sys_s\":" + std::to_string(seconds(self.ru_stime)) + ",";

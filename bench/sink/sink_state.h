@@ -53,8 +53,8 @@ class SinkState {
   bool has_stream(const std::string& group, const std::string& stream) const;
 
   // Records an accepted call; returns true when it completes --expect-events.
-  bool accept_put(const PutCheck& check, std::size_t body_bytes, std::int64_t now_unix_ns);
-  void refuse_put(const PutCheck& check);
+  bool accept_put(const testing::PutCheck& check, std::size_t body_bytes, std::int64_t now_unix_ns);
+  void refuse_put(const testing::PutCheck& check);
   void count_not_found();
 
   std::string stats_json() const;

@@ -24,4 +24,11 @@ char* write_json_escaped(char* dst, std::string_view utf8);
 
 void append_json_escaped(std::string& out, std::string_view utf8);
 
+// Bytes `c` takes once escaped by the rules above: for a caller that must
+// know where a cut falls before it escapes.
+constexpr std::size_t json_escaped_size(unsigned char c) {
+  if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') return 2;
+  return c < 0x20 ? 6 : 1;
+}
+
 }  // namespace cw

@@ -4,15 +4,6 @@
 #include "common/utf8.h"
 
 namespace cw::transform {
-namespace {
-
-// Bytes `c` takes once escaped by append_json_escaped.
-std::size_t escaped_size(unsigned char c) {
-  if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') return 2;
-  return c < 0x20 ? 6 : 1;
-}
-
-}  // namespace
 
 bool SplitLine::feed(std::string_view id, std::string_view text, bool last) {
   if (id != id_) {
@@ -37,7 +28,7 @@ bool SplitLine::next(std::string_view& message) {
   std::size_t take = 0;
   std::size_t escaped = 0;
   while (used_ + take < text_.size()) {
-    const std::size_t cost = escaped_size(static_cast<unsigned char>(text_[used_ + take]));
+    const std::size_t cost = json_escaped_size(static_cast<unsigned char>(text_[used_ + take]));
     if (escaped + cost > budget) break;
     escaped += cost;
     ++take;

@@ -10,7 +10,7 @@
 #include <unordered_map>
 
 #include "cloudwatch/batch.h"
-#include "strict_put_checker.h"
+#include "put_check.h"
 
 namespace cw::cloudwatch {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cloudwatch/request_body.h"
-#include "strict_put_checker.h"
+#include "put_check.h"
 
 namespace cw::cloudwatch {
 namespace {

@@ -50,6 +50,14 @@ TEST(JsonEscape, ControlCharactersUseShortFormsOrUnicodeEscapes) {
   EXPECT_EQ(escaped(" "), " ");
 }
 
+TEST(JsonEscape, TheSizeOfEachByteEscapedIsWhatTheEscaperWrites) {
+  for (int c = 0; c < 0x80; ++c) {
+    const std::string byte(1, static_cast<char>(c));
+    EXPECT_EQ(json_escaped_size(static_cast<unsigned char>(c)), escaped(byte).size()) << c;
+  }
+  EXPECT_EQ(json_escaped_size(0xC3), 1u);  // bytes of a multi-byte character pass through
+}
+
 TEST(JsonEscape, UnicodeIsLeftAsIs) {
   const std::string text = "caf\u00e9 \u20ac \u4e2d\u6587 \U0001F600 \u2028\u2029";
   EXPECT_EQ(escaped(text), text);

@@ -2,7 +2,7 @@
 
 #include <limits>
 
-namespace cw::bench::sink {
+namespace cw::testing {
 namespace {
 
 constexpr int kMaxDepth = 64;
@@ -165,4 +165,4 @@ void JsonScanner::skip_value(int depth) {
   }
 }
 
-}  // namespace cw::bench::sink
+}  // namespace cw::testing

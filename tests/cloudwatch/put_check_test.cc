@@ -1,5 +1,6 @@
-// The checker must catch every violation, or tests that rely on it prove nothing.
-#include "strict_put_checker.h"
+// The checker must catch every violation, or the tests and benchmark runs
+// that rely on it prove nothing.
+#include "put_check.h"
 
 #include <gtest/gtest.h>
 
@@ -22,12 +23,7 @@ std::string events_of(std::size_t count, const std::string& message) {
   return out;
 }
 
-bool mentions(const PutCheck& check, std::string_view text) {
-  for (const auto& v : check.violations) {
-    if (v.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
+bool mentions(const PutCheck& check, std::string_view text) { return check.error.find(text) != std::string::npos; }
 
 TEST(StrictPutChecker, AcceptsAValidBodyAndUnescapesMessages) {
   const PutCheck check = check_put_log_events(body_with(event(1, R"(a\"b\\c\n\u00e9)") + "," + event(1, "x")));
@@ -38,11 +34,11 @@ TEST(StrictPutChecker, AcceptsAValidBodyAndUnescapesMessages) {
 }
 
 TEST(StrictPutChecker, RejectsNoEvents) {
-  EXPECT_TRUE(mentions(check_put_log_events(body_with("")), "no events"));
+  EXPECT_TRUE(mentions(check_put_log_events(body_with("")), "at least one log event"));
 }
 
 TEST(StrictPutChecker, RejectsAnEmptyMessage) {
-  EXPECT_TRUE(mentions(check_put_log_events(body_with(event(1, ""))), "empty message"));
+  EXPECT_TRUE(mentions(check_put_log_events(body_with(event(1, ""))), "at least 1 character"));
 }
 
 TEST(StrictPutChecker, RejectsTimestampsOutOfOrder) {
@@ -57,7 +53,7 @@ TEST(StrictPutChecker, RejectsASpanOverTwentyFourHours) {
 
 TEST(StrictPutChecker, RejectsTooManyEvents) {
   EXPECT_TRUE(check_put_log_events(body_with(events_of(10'000, "x"))).ok());
-  EXPECT_TRUE(mentions(check_put_log_events(body_with(events_of(10'001, "x"))), "10001 events"));
+  EXPECT_TRUE(mentions(check_put_log_events(body_with(events_of(10'001, "x"))), "less than or equal to 10000"));
 }
 
 TEST(StrictPutChecker, CountsUnescapedBytesAgainstTheBatchLimit) {
@@ -65,16 +61,16 @@ TEST(StrictPutChecker, CountsUnescapedBytesAgainstTheBatchLimit) {
   const std::string half(524'262 - 1, 'a');
   EXPECT_TRUE(check_put_log_events(body_with(event(1, half + R"(\")") + "," + event(1, half + R"(\n)"))).ok());
   EXPECT_TRUE(mentions(check_put_log_events(body_with(event(1, half + "ab") + "," + event(1, half + "a"))),
-                       "payload bytes"));
+                       "Upload too large"));
 }
 
 TEST(StrictPutChecker, RejectsAMessageOverTheCap) {
   const PutCheck check = check_put_log_events(body_with(event(1, std::string(1'048'551, 'a'))));
-  EXPECT_TRUE(mentions(check, "exceeds 1048550"));
-  PutLimits old_limit;
-  old_limit.max_message_bytes = 262'118;
+  EXPECT_TRUE(mentions(check, "exceeds limit of 1048550"));
+  PutCheckOptions old_limit;
+  old_limit.limits.max_message_bytes = 262'118;
   EXPECT_TRUE(mentions(check_put_log_events(body_with(event(1, std::string(262'119, 'a'))), old_limit),
-                       "exceeds 262118"));
+                       "exceeds limit of 262118"));
 }
 
 TEST(StrictPutChecker, RejectsInvalidUtf8AndBrokenJson) {
@@ -82,7 +78,29 @@ TEST(StrictPutChecker, RejectsInvalidUtf8AndBrokenJson) {
   EXPECT_FALSE(check_put_log_events(body_with(event(1, "\xc3"))).ok());
   EXPECT_FALSE(check_put_log_events(body_with(event(1, R"(\ud800)"))).ok());
   EXPECT_FALSE(check_put_log_events(R"({"logGroupName":"g")").ok());
-  EXPECT_TRUE(mentions(check_put_log_events(R"({"logStreamName":"s","logEvents":[]})"), "logGroupName"));
+  EXPECT_EQ(check_put_log_events(R"({"logGroupName":"g")").error_type, "SerializationException");
+  EXPECT_TRUE(mentions(check_put_log_events(R"({"logStreamName":"s","logEvents":[)" + event(1, "x") + "]}"),
+                       "logGroupName"));
+}
+
+TEST(StrictPutChecker, RejectsASequenceTokenUnlessAskedToAllowIt) {
+  const std::string body = R"({"logGroupName":"g","logStreamName":"s","sequenceToken":"1","logEvents":[)" +
+                           event(1, "x") + "]}";
+  EXPECT_TRUE(mentions(check_put_log_events(body), "sequenceToken"));
+  PutCheckOptions lenient;
+  lenient.allow_sequence_token = true;
+  EXPECT_TRUE(check_put_log_events(body, lenient).ok());
+}
+
+TEST(StrictPutChecker, CollectsTheTraceNumbersOfTheBenchmarksLines) {
+  PutCheckOptions options;
+  options.collect_traces = true;
+  const PutCheck check = check_put_log_events(
+      body_with(event(1, R"({\"bench_seq\":7,\"a\":1})") + "," + event(2, R"({\"bench_seq\": 8})")), options);
+  ASSERT_TRUE(check.ok()) << check.summary();
+  EXPECT_EQ(check.trace_seqs, (std::vector<std::uint64_t>{7, 8}));
+  EXPECT_TRUE(check.events.empty());  // not asked to keep them
+  EXPECT_EQ(check.event_count, 2u);
 }
 
 }  // namespace

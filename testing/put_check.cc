@@ -7,7 +7,7 @@
 
 #include "json_scanner.h"
 
-namespace cw::bench::sink {
+namespace cw::testing {
 namespace {
 
 constexpr std::string_view kInvalid = "InvalidParameterException";
@@ -32,41 +32,42 @@ std::optional<std::uint64_t> find_trace(std::string_view raw_message) {
   return seq;
 }
 
-void check_message(const StringInfo& message, PutCheck& out, bool collect_traces) {
+void check_message(const StringInfo& message, PutCheck& out, const PutCheckOptions& options) {
   if (message.unescaped_bytes == 0) throw Violation{"Log event message must have at least 1 character."};
-  if (message.unescaped_bytes > kMaxMessageBytes) {
+  if (message.unescaped_bytes > options.limits.max_message_bytes) {
     throw Violation{"Log event too large: " + std::to_string(message.unescaped_bytes) + " bytes exceeds limit of " +
-                    std::to_string(kMaxMessageBytes)};
+                    std::to_string(options.limits.max_message_bytes)};
   }
-  out.message_bytes += message.unescaped_bytes;
-  if (collect_traces) {
+  out.payload_bytes += message.unescaped_bytes + options.limits.per_event_overhead;
+  if (options.collect_traces) {
     if (const auto seq = find_trace(message.raw)) out.trace_seqs.push_back(*seq);
   }
 }
 
-void check_events(JsonScanner& in, PutCheck& out, bool collect_traces) {
+void check_events(JsonScanner& in, PutCheck& out, const PutCheckOptions& options) {
+  const PutLimits& limits = options.limits;
   std::int64_t first = 0;
   std::int64_t previous = 0;
   in.expect('[');
   if (in.accept(']')) throw Violation{"A PutLogEvents request needs at least one log event."};
   do {
-    if (++out.events > kMaxEvents) {
+    if (++out.event_count > limits.max_batch_events) {
       throw Violation{"1 validation error detected: Value at 'logEvents' failed to satisfy constraint: Member must "
-                      "have length less than or equal to 10000"};
+                      "have length less than or equal to " + std::to_string(limits.max_batch_events)};
     }
     bool has_timestamp = false;
     bool has_message = false;
-    std::int64_t timestamp = 0;
+    PutEvent event;
     in.expect('{');
     if (!in.accept('}')) {
       do {
         const StringInfo key = in.string();
         in.expect(':');
         if (key.raw == "timestamp") {
-          timestamp = in.integer();
+          event.timestamp_ms = in.integer();
           has_timestamp = true;
         } else if (key.raw == "message") {
-          check_message(in.string(), out, collect_traces);
+          check_message(in.string(options.keep_events ? &event.message : nullptr), out, options);
           has_message = true;
         } else {
           in.skip_value();
@@ -75,26 +76,34 @@ void check_events(JsonScanner& in, PutCheck& out, bool collect_traces) {
       in.expect('}');
     }
     if (!has_timestamp || !has_message) throw Violation{"Each log event needs a timestamp and a message."};
-    if (out.events == 1) first = timestamp;
-    if (timestamp < previous) {
+    const std::int64_t timestamp = event.timestamp_ms;
+    if (out.event_count == 1) first = timestamp;
+    if (out.event_count > 1 && timestamp < previous) {
       throw Violation{"Log events in a single PutLogEvents request must be in chronological order."};
     }
     previous = timestamp;
     // In order, so the span is last - first.
-    if (timestamp - first > kMaxSpanMs) {
+    if (timestamp - first > limits.max_span_ms) {
       throw Violation{"The batch of log events in a single PutLogEvents request cannot span more than 24 hours."};
     }
-    if (out.batch_bytes() > kMaxBatchBytes) {
-      throw Violation{"Upload too large: more than " + std::to_string(kMaxBatchBytes) +
-                      " bytes (messages + 26 per event)"};
+    if (out.payload_bytes > limits.max_batch_bytes) {
+      throw Violation{"Upload too large: more than " + std::to_string(limits.max_batch_bytes) +
+                      " bytes (messages + " + std::to_string(limits.per_event_overhead) + " per event)"};
     }
+    if (options.keep_events) out.events.push_back(std::move(event));
   } while (in.accept(','));
   in.expect(']');
 }
 
 }  // namespace
 
-PutCheck check_put_log_events(std::string_view body, bool collect_traces) {
+PutCheck check_put_log_events(std::string_view body) {
+  PutCheckOptions options;
+  options.keep_events = true;
+  return check_put_log_events(body, options);
+}
+
+PutCheck check_put_log_events(std::string_view body, const PutCheckOptions& options) {
   PutCheck out;
   try {
     // simdjson's validator runs at many GB/s; after it, only escapes can still
@@ -109,12 +118,14 @@ PutCheck check_put_log_events(std::string_view body, bool collect_traces) {
         in.string(&key);
         in.expect(':');
         if (key == "logGroupName") {
-          in.string(&out.group);
+          in.string(&out.log_group);
         } else if (key == "logStreamName") {
-          in.string(&out.stream);
+          in.string(&out.log_stream);
         } else if (key == "logEvents") {
-          check_events(in, out, collect_traces);
+          check_events(in, out, options);
           has_events = true;
+        } else if (key == "sequenceToken" && !options.allow_sequence_token) {
+          throw Violation{"sequenceToken sent: the service has ignored it since 2023."};
         } else {
           in.skip_value();
         }
@@ -122,7 +133,7 @@ PutCheck check_put_log_events(std::string_view body, bool collect_traces) {
       in.expect('}');
     }
     if (!in.at_end()) throw Malformed("content after the JSON object");
-    if (out.group.empty() || out.stream.empty()) throw Violation{"logGroupName and logStreamName are required."};
+    if (out.log_group.empty() || out.log_stream.empty()) throw Violation{"logGroupName and logStreamName are required."};
     if (!has_events) throw Violation{"logEvents is required."};
   } catch (const Violation& v) {
     out.error_type = kInvalid;
@@ -137,4 +148,4 @@ PutCheck check_put_log_events(std::string_view body, bool collect_traces) {
   return out;
 }
 
-}  // namespace cw::bench::sink
+}  // namespace cw::testing

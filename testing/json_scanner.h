@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace cw::bench::sink {
+namespace cw::testing {
 
 struct Malformed : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -46,4 +46,4 @@ class JsonScanner {
   const char* end_;
 };
 
-}  // namespace cw::bench::sink
+}  // namespace cw::testing
