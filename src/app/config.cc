@@ -59,6 +59,10 @@ constexpr std::array kSettings = {
             "How often the checkpoints are forced to disk (fsync) while lines are acknowledged. A crash of the sidecar "
             "repeats only the batches in flight either way; a crash of the machine may repeat up to this much, never "
             "lose. 0: after every batch."},
+    Setting{"checkpoint-unsaved-max-mb", {"CHECKPOINT_UNSAVED_MAX_MB", ""}, "16",
+            "While checkpoints cannot be written (STATE_DIR full, read-only or removed: /healthz says so and the "
+            "writes are retried), reading stops once this many MiB were acknowledged since the last write that "
+            "succeeded: a crash in that state sends at most this much again."},
     Setting{"exclude-fields", {"EXCLUDE_FIELDS", ""}, "@timestamp,logger",
             "Comma-separated top-level fields left out of the message."},
     Setting{"timestamp-field", {"TIMESTAMP_FIELD", ""}, "@timestamp",
@@ -380,6 +384,10 @@ void read_files(const Values& v, Config& out) {
   } else {
     out.checkpoint_sync = std::chrono::milliseconds(0);
   }
+  const long long unsaved_mib =
+      parse_positive("CHECKPOINT_UNSAVED_MAX_MB", v.get_or_default("checkpoint-unsaved-max-mb"), "MiB");
+  if (unsaved_mib > (1LL << 20)) throw ConfigError("CHECKPOINT_UNSAVED_MAX_MB must be at most 1048576 (1 TiB)");
+  out.checkpoint_unsaved_max_bytes = static_cast<std::uint64_t>(unsaved_mib) << 20;
   if (auto wait = v.get("state-lock-wait-s"); wait && *wait != "forever") {
     out.state_lock_wait =
         std::chrono::seconds(*wait == "0" ? 0 : parse_positive("STATE_LOCK_WAIT_S", *wait, "seconds"));

@@ -42,6 +42,7 @@ struct Config {
   std::string state_dir;
   std::optional<std::chrono::seconds> state_lock_wait;  // STATE_LOCK_WAIT_S; nullopt: for ever
   std::chrono::milliseconds checkpoint_sync{};  // 0: every checkpoint save is fsynced
+  std::uint64_t checkpoint_unsaved_max_bytes{};  // CHECKPOINT_UNSAVED_MAX_MB
   std::vector<std::string> exclude_fields;
   std::string timestamp_field;
   std::string environment;

@@ -1,5 +1,8 @@
 #include "app/health.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace cw::app {
 
 HealthVerdict judge_health(std::int64_t failing_since_ms, std::int64_t oldest_unacked_ms, std::int64_t now_ms,
@@ -23,6 +26,11 @@ HealthVerdict judge_health(std::int64_t failing_since_ms, std::int64_t oldest_un
 
 HealthVerdict judge_health(const Counters& counters, std::int64_t now_ms, std::chrono::seconds stuck_after) {
   if (counters.waiting_for_state_lock.load(std::memory_order_relaxed)) return {true, "waiting for the state lock"};
+  if (const std::int64_t since = counters.checkpoint_failing_since_ms.load(std::memory_order_relaxed); since > 0) {
+    return {false, "cannot write checkpoints to STATE_DIR: " +
+                       std::string(std::strerror(counters.checkpoint_error.load(std::memory_order_relaxed))) +
+                       " (for " + std::to_string(std::max<std::int64_t>(0, now_ms - since) / 1000) + " s)"};
+  }
   return judge_health(counters.failing_since_ms.load(std::memory_order_relaxed),
                       counters.oldest_unacked_ms.load(std::memory_order_relaxed), now_ms, stuck_after);
 }

@@ -7,7 +7,10 @@
 // send nothing is stuck. A restart is what an unhealthy verdict leads to, and
 // it is safe: checkpoints only move over acknowledged lines. Waiting for the
 // lock of a STATE_DIR another sidecar owns is healthy: that is a rolling
-// update, and restarting the waiter would not end it sooner.
+// update, and restarting the waiter would not end it sooner. Checkpoints that
+// cannot be written (STATE_DIR full, read-only or removed) are unhealthy at
+// once, with the reason: nothing is lost, but a crash would send again what
+// was acknowledged since, and only an operator can free the space.
 
 #include <chrono>
 #include <cstdint>

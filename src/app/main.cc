@@ -70,6 +70,7 @@ app::PipelineOptions pipeline_options(const app::Config& config) {
   options.grace = config.grace;
   options.summary_interval = config.summary_interval;
   options.log_group = config.log_group;
+  options.max_unsaved_bytes = config.checkpoint_unsaved_max_bytes;
   return options;
 }
 
@@ -174,7 +175,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
                                 transform::TimeWindow::for_retention_days(config.retention_days)},
                                counters);
   const cloudwatch::StreamNamer streams(config.stream_template, config.log_stream_prefix, hostname());
-  cloudwatch::DeadLetter dead_letter(config.dead_letter_file, log);
+  cloudwatch::DeadLetter dead_letter(config.dead_letter_file, log, counters);
   cloudwatch::TroubleLog trouble(log, counters);
   cloudwatch::ThrottleGovernor governor(config.max_in_flight);
   const cloudwatch::DeliveryOptions delivery_options{
@@ -204,7 +205,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
     return 1;
   }
   log.info(std::string(shutdown.requested() ? "stopped by signal: " : "done: ") + counters.summary());
-  return 0;
+  return checkpoints->failure().empty() ? 0 : 1;  // the last positions are not on disk: said above
 }
 
 }  // namespace

@@ -64,13 +64,16 @@ void Pipeline::run() {
     p_.counters.backlog_bytes.store(static_cast<std::int64_t>(p_.files.backlog_bytes()), std::memory_order_relaxed);
     if (p_.shutdown.requested()) break;
     look_for_changes();
-    const bool progressed = read_round();
+    const bool paused = reading_paused();
+    const bool progressed = !paused && read_round();
     const bool linger_over = Clock::now() - batch_opened_ >= options_.linger;
     if (batch_ != nullptr && ((!progressed && options_.once) || linger_over)) hand_over();
     if (progressed) continue;  // more may have arrived meanwhile: no sleep yet
     p_.files.release_finished();
     const bool nothing_open = batch_ == nullptr || (batch_->empty() && batch_->sources().empty());
-    if (options_.once && nothing_open && acks_.idle()) break;
+    // Paused, --once waits for the checkpoints to be written: what is left
+    // to read is not shipped yet.
+    if (options_.once && nothing_open && acks_.idle() && !paused) break;
     log_summary_if_due();
     wait(next_timeout(), /*wake_on_stop=*/true);
   }
@@ -179,11 +182,46 @@ void Pipeline::apply_acknowledgements() {
   const auto positions = acks_.take_acknowledged();
   p_.counters.oldest_unacked_ms.store(acks_.oldest_read_time_ms(), std::memory_order_relaxed);
   for (const auto& position : positions) {
-    p_.files.acknowledge(position.file_id, position.end_offset);
+    unsaved_bytes_ += p_.files.acknowledge(position.file_id, position.end_offset);
   }
   if (!positions.empty()) p_.checkpoints.save(p_.files.checkpoints());
-  // The last save of a burst reaches the disk one sync interval later.
+  // The last save of a burst reaches the disk one sync interval later (and
+  // a failed one is retried then).
   if (const auto due = p_.checkpoints.sync_due(); due && Clock::now() >= *due) p_.checkpoints.sync();
+  note_checkpoint_state();
+}
+
+void Pipeline::note_checkpoint_state() {
+  const int error = p_.checkpoints.failure_errno();
+  if (error == 0) unsaved_bytes_ = 0;
+  p_.counters.checkpoint_unsaved_bytes.store(static_cast<std::int64_t>(unsaved_bytes_), std::memory_order_relaxed);
+  // Once per change of reason: each retry fails the same way.
+  if (error == checkpoint_errno_) return;
+  if (error == 0) {
+    p_.log.info("checkpoints are written again");
+    p_.counters.checkpoint_failing_since_ms.store(0, std::memory_order_relaxed);
+  } else {
+    p_.log.error("cannot write checkpoints (" + p_.checkpoints.failure() +
+                 "): keeping the positions in memory and retrying; a crash now would send again what was "
+                 "acknowledged since the last write");
+    if (checkpoint_errno_ == 0) p_.counters.checkpoint_failing_since_ms.store(epoch_ms(), std::memory_order_relaxed);
+  }
+  p_.counters.checkpoint_error.store(error, std::memory_order_relaxed);
+  checkpoint_errno_ = error;
+}
+
+bool Pipeline::reading_paused() {
+  const bool paused = checkpoint_errno_ != 0 && unsaved_bytes_ >= options_.max_unsaved_bytes;
+  if (paused != reported_pause_) {
+    reported_pause_ = paused;
+    if (paused) {
+      p_.log.warn("reading paused: " + std::to_string(unsaved_bytes_) +
+                  " bytes acknowledged since the last checkpoint write (CHECKPOINT_UNSAVED_MAX_MB)");
+    } else {
+      p_.log.info("reading resumed: checkpoints are written again");
+    }
+  }
+  return paused;
 }
 
 void Pipeline::drain() {
@@ -211,6 +249,10 @@ void Pipeline::drain() {
   apply_acknowledgements();
   p_.checkpoints.save(p_.files.checkpoints());
   p_.checkpoints.sync();
+  if (!p_.checkpoints.failure().empty()) {
+    p_.log.error("stopping with checkpoints not written (" + p_.checkpoints.failure() + "): the next start sends again " +
+                 std::to_string(unsaved_bytes_) + " bytes acknowledged since the last write");
+  }
 }
 
 std::chrono::milliseconds Pipeline::next_timeout() const {

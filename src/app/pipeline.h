@@ -39,6 +39,9 @@ struct PipelineOptions {
   std::chrono::milliseconds grace{5000};  // after a stop request, for sending what was read
   std::chrono::milliseconds summary_interval{std::chrono::minutes(5)};
   std::string log_group;
+  // While checkpoints cannot be written, reading stops once this many bytes
+  // were acknowledged since the last write that succeeded.
+  std::uint64_t max_unsaved_bytes = 16 << 20;
 };
 
 struct PipelineParts {
@@ -74,6 +77,9 @@ class Pipeline {
   bool ensure_batch(const source::TailedFile& file);
   void hand_over();   // submits the open batch
   void apply_acknowledgements();
+  // After a save or sync: reports a change between written and failing.
+  void note_checkpoint_state();
+  bool reading_paused();  // checkpoints failing with max_unsaved_bytes acknowledged
   void drain();
   void wait(std::chrono::milliseconds timeout, bool wake_on_stop);
   std::chrono::milliseconds next_timeout() const;
@@ -88,6 +94,9 @@ class Pipeline {
   std::chrono::steady_clock::time_point last_rescan_;   // set by run() before it is read
   std::chrono::steady_clock::time_point next_check_;    // the next safety_check(), with every folder watched
   std::chrono::steady_clock::time_point next_summary_;  // set by run()
+  std::uint64_t unsaved_bytes_ = 0;  // acknowledged since the last checkpoint write that succeeded
+  int checkpoint_errno_ = 0;         // of the last checkpoint write, as last reported
+  bool reported_pause_ = false;
 };
 
 }  // namespace cw::app

@@ -159,7 +159,17 @@ std::string render_prometheus(const Counters& c, const MetricsContext& context) 
   w.gauge("cw_sidecar_state_lock_waiting",
           "1 while another sidecar owns STATE_DIR and this one waits for it to stop (nothing is shipped).",
           c.waiting_for_state_lock.load(std::memory_order_relaxed) ? "1" : "0");
-  w.gauge("cw_sidecar_healthy", "1 when /healthz answers 200, 0 when delivery is stuck.",
+  const std::int64_t checkpoint_failing = get(c.checkpoint_failing_since_ms);
+  w.gauge("cw_sidecar_checkpoint_failing_seconds",
+          "How long checkpoints have failed to be written to STATE_DIR (full, read-only, removed), 0 when they are.",
+          seconds_text(checkpoint_failing > 0 ? std::max<std::int64_t>(0, now - checkpoint_failing) : 0));
+  w.gauge("cw_sidecar_checkpoint_unsaved_bytes",
+          "Bytes acknowledged since the last checkpoint write that succeeded: what a crash now would send again.",
+          std::to_string(std::max<std::int64_t>(0, get(c.checkpoint_unsaved_bytes))));
+  w.counter("cw_sidecar_dead_letter_failures_total",
+            "Events set aside that could not be written to DEAD_LETTER_FILE (counted in their outcome all the same).",
+            get(c.dead_letter_failures));
+  w.gauge("cw_sidecar_healthy", "1 when /healthz answers 200, 0 when delivery is stuck or checkpoints fail.",
           context.healthy ? "1" : "0");
   w.family("cw_sidecar_build_info", "gauge", "Always 1; the version is in the label.");
   w.sample("1", "version", context.version);

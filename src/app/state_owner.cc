@@ -43,6 +43,9 @@ bool own_state_dir(source::StateLock& lock, const StateOwnerOptions& options, in
     switch (lock.try_take(options.me)) {
       case source::LockOutcome::kTaken:
         if (waiting) log.info("took the state lock " + lock.path() + "; starting from the checkpoints left there");
+        if (!lock.unwritten().empty()) {
+          log.warn(lock.unwritten() + ": the lock is ours, but a sidecar waiting for it cannot say who holds it");
+        }
         return true;
       case source::LockOutcome::kUnsupported:
         log.warn("cannot lock " + lock.path() +

@@ -7,7 +7,8 @@
 
 namespace cw::cloudwatch {
 
-DeadLetter::DeadLetter(std::string path, const Logger& log) : path_(std::move(path)), log_(log) {}
+DeadLetter::DeadLetter(std::string path, const Logger& log, Counters& counters)
+    : path_(std::move(path)), log_(log), counters_(counters) {}
 
 DeadLetter::~DeadLetter() {
   if (file_ != nullptr) std::fclose(file_);
@@ -18,11 +19,26 @@ void DeadLetter::write(std::string_view reason, std::string_view group, std::str
   if (path_.empty() || event_json.size() < 2) return;
   const std::string line = dead_letter_line(reason, group, stream, event_json);
   std::lock_guard lock(mutex_);
-  if (failed_) return;
   if (file_ == nullptr) file_ = std::fopen(path_.c_str(), "ae");
-  if (file_ == nullptr || std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
-    failed_ = true;  // reported once; the counters keep counting
-    log_.error("cannot write dead-letter file " + path_ + ": " + std::strerror(errno));
+  // After a failure the file may end in a line cut short: a newline ends it,
+  // so this line stays whole.
+  const std::string after_failure = failed_ ? "\n" + line : std::string();
+  const std::string_view text = failed_ ? std::string_view(after_failure) : std::string_view(line);
+  if (file_ != nullptr && std::fwrite(text.data(), 1, text.size(), file_) == text.size() && std::fflush(file_) == 0) {
+    if (failed_) log_.info("writing dead-letter file " + path_ + " again");
+    failed_ = false;
+    return;
+  }
+  const int error = errno;
+  counters_.dead_letter_failures.fetch_add(1, std::memory_order_relaxed);
+  if (!failed_) {
+    log_.error("cannot write dead-letter file " + path_ + ": " + std::strerror(error) +
+               " (counted in cw_sidecar_dead_letter_failures_total; the next event tries again)");
+  }
+  failed_ = true;
+  if (file_ != nullptr) {
+    std::fclose(file_);
+    file_ = nullptr;
   }
 }
 

@@ -61,6 +61,13 @@ struct Counters {
   std::atomic<std::int64_t> files_tracked{0};
   std::atomic<std::int64_t> folders_polled{0};  // log folders not watched by inotify, as of the last scan
   std::atomic<bool> waiting_for_state_lock{false};  // another sidecar owns STATE_DIR
+  // Checkpoints that cannot be written (a full or read-only STATE_DIR): since
+  // when (epoch ms, 0 if they can), the errno, and the bytes acknowledged
+  // since the last write that succeeded (what a crash now would repeat).
+  std::atomic<std::int64_t> checkpoint_failing_since_ms{0};
+  std::atomic<int> checkpoint_error{0};
+  std::atomic<std::int64_t> checkpoint_unsaved_bytes{0};
+  Counter dead_letter_failures{0};  // events set aside that the dead-letter file could not take
 
   // "lines=... accepted=... ..." for the summary log line.
   std::string summary() const;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -15,8 +16,22 @@ namespace {
 
 constexpr std::string_view kHeader = "cw-sidecar checkpoints v1";
 
+constexpr std::chrono::milliseconds kFirstRetry{100};
+constexpr std::chrono::milliseconds kLongestRetry{30'000};
+
+// A system call on the state folder failed; `error` is its errno.
+class StateError : public std::runtime_error {
+ public:
+  StateError(const std::string& what, int error) : std::runtime_error(what), error_(error) {}
+  int error() const { return error_; }
+
+ private:
+  int error_;
+};
+
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw std::runtime_error(what + " " + path + ": " + std::strerror(errno));
+  const int error = errno;
+  throw StateError(what + " " + path + ": " + std::strerror(error), error);
 }
 
 void make_dirs(const std::string& dir) {
@@ -29,7 +44,11 @@ void make_dirs(const std::string& dir) {
     if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create state folder", partial);
   }
   struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) fail("state folder is not a directory:", dir);
+  if (::stat(dir.c_str(), &st) != 0) fail("cannot use state folder", dir);
+  if (!S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    fail("state folder is not a directory:", dir);
+  }
 }
 
 std::string escape_path(const std::string& path) {
@@ -180,30 +199,49 @@ std::optional<Checkpoint> CheckpointStore::find(std::uint64_t device, std::uint6
 
 void CheckpointStore::save(std::vector<Checkpoint> checkpoints) {
   ++sequence_;
-  const std::string text = serialize(checkpoints, sequence_);
   checkpoints_ = std::move(checkpoints);
-  if (sync_interval_.count() == 0) {
-    replace_file(dir_, path_, text, true);
-    return;
+  const bool failing = !failure_.empty();
+  if (failing && clock_.now() < retry_at_) return;  // kept in memory until the retry
+  // After a failure nothing says what reached the disk: durably.
+  write(failing);
+}
+
+void CheckpointStore::write(bool durable) {
+  const std::string text = serialize(checkpoints_, sequence_);
+  try {
+    if (!failure_.empty()) make_dirs(dir_);  // it may have been removed
+    if (sync_interval_.count() == 0) {
+      replace_file(dir_, path_, text, true);
+    } else {
+      // The synced copy first: `checkpoints` never exists, cut short or not,
+      // without a whole synced copy to fall back on.
+      if (durable || !last_sync_ || clock_.now() >= *last_sync_ + sync_interval_) {
+        write_synced(text);
+      } else {
+        sync_pending_ = true;
+      }
+      replace_file(dir_, path_, text, false);
+    }
+    failure_.clear();
+    failure_errno_ = 0;
+    backoff_ = kFirstRetry;
+  } catch (const StateError& e) {
+    failure_ = e.what();
+    failure_errno_ = e.error();
+    retry_at_ = clock_.now() + backoff_;
+    backoff_ = std::min(backoff_ * 2, kLongestRetry);
   }
-  // The synced copy first: `checkpoints` never exists, cut short or not,
-  // without a whole synced copy to fall back on.
-  if (!last_sync_ || clock_.now() >= *last_sync_ + sync_interval_) {
-    write_synced(text);
-  } else {
-    sync_pending_ = true;
-  }
-  replace_file(dir_, path_, text, false);
 }
 
 std::optional<CheckpointStore::time_point> CheckpointStore::sync_due() const {
+  if (!failure_.empty()) return retry_at_;
   // A pending sync implies an earlier one: the first save syncs at once.
   if (!sync_pending_ || !last_sync_) return std::nullopt;
   return *last_sync_ + sync_interval_;
 }
 
 void CheckpointStore::sync() {
-  if (sync_pending_) write_synced(serialize(checkpoints_, sequence_));
+  if (!failure_.empty() || sync_pending_) write(true);
 }
 
 void CheckpointStore::write_synced(const std::string& text) {

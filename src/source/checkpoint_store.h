@@ -12,6 +12,13 @@
 // positions are at most one interval old, which repeats lines, never loses any.
 // The first save of a run is always made durable: nothing was synced yet,
 // whatever the clock reads.
+//
+// A write that fails (a full or read-only file system, a quota, an I/O
+// error, the folder removed or replaced) does not throw: the positions stay
+// in memory, failure() says why, and sync() (due at sync_due(), with a
+// backoff from 100 ms doubling to 30 s) or a save() after that time writes
+// them again, re-creating the folder if it went. The first write that succeeds after
+// a failure is durable.
 
 #include <chrono>
 #include <cstdint>
@@ -46,17 +53,27 @@ class CheckpointStore {
 
   std::optional<Checkpoint> find(std::uint64_t device, std::uint64_t inode) const;
   // Replaces the whole set (files no longer tracked are pruned) and persists
-  // it; durably too when the last durable save is a sync interval old.
+  // it; durably too when the last durable save is a sync interval old. While
+  // failing, before the retry is due, it only keeps the set in memory.
   void save(std::vector<Checkpoint> checkpoints);
-  // When the last save is still to be made durable; nullopt if it is.
+  // When the last save is still to be made durable (or, while failing, to be
+  // written at all); nullopt if it is.
   std::optional<time_point> sync_due() const;
-  // Makes the last save durable now (if it is not yet).
+  // Makes the last save durable now (if it is not yet); while failing, tries
+  // to write it now, whatever the backoff.
   void sync();
+  // Why the last write failed ("cannot write <path>: No space left on
+  // device"), and its errno; empty and 0 while writes succeed.
+  const std::string& failure() const { return failure_; }
+  int failure_errno() const { return failure_errno_; }
   const std::vector<Checkpoint>& all() const { return checkpoints_; }
   const std::string& path() const { return path_; }
 
  private:
   void write_synced(const std::string& text);  // `text`: the last save's
+  // Writes the set (`durable`: the synced copy too); a failure is recorded,
+  // not thrown.
+  void write(bool durable);
 
   std::string dir_;
   std::string path_;
@@ -67,6 +84,10 @@ class CheckpointStore {
   std::uint64_t sequence_ = 0;  // of the last save; written in both files
   bool sync_pending_ = false;
   std::optional<time_point> last_sync_;  // none yet this run
+  std::string failure_;
+  int failure_errno_ = 0;
+  time_point retry_at_{};
+  std::chrono::milliseconds backoff_{100};
 };
 
 }  // namespace cw::source

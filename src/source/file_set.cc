@@ -531,11 +531,13 @@ TailedFile* FileSet::find(std::uint64_t id) const {
   return nullptr;
 }
 
-void FileSet::acknowledge(std::uint64_t id, std::uint64_t offset) {
+std::uint64_t FileSet::acknowledge(std::uint64_t id, std::uint64_t offset) {
   TailedFile* file = find(id);
-  if (file == nullptr) return;
-  file->set_acked_offset(std::max(file->acked_offset(), offset));
+  if (file == nullptr || offset <= file->acked_offset()) return 0;
+  const std::uint64_t moved = offset - file->acked_offset();
+  file->set_acked_offset(offset);
   summary_stale_ = true;
+  return moved;
 }
 
 void FileSet::release_finished() {

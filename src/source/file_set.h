@@ -85,8 +85,9 @@ class FileSet {
   bool wants_reading() const { return summary().reading; }
   // The reader read lines: the files' due and partial-line state moved.
   void read() { summary_stale_ = true; }
-  // CloudWatch accepted file `id` up to `offset` (no-op for a file let go).
-  void acknowledge(std::uint64_t id, std::uint64_t offset);
+  // CloudWatch accepted file `id` up to `offset`; returns by how many bytes
+  // that moved its acknowledged offset (0 for a file let go).
+  std::uint64_t acknowledge(std::uint64_t id, std::uint64_t offset);
 
   // Handles a file truncated or rewritten in place: reads the copy logrotate
   // made of it from where reading stopped, then the file from its start.

@@ -43,12 +43,13 @@ LockOutcome StateLock::try_take(const LockHolder& me) {
     if (errno == ENOLCK || errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS) return LockOutcome::kUnsupported;
     throw std::runtime_error("cannot lock " + path_ + ": " + std::strerror(errno));
   }
-  // For whoever waits next: who holds it. A failure here costs only that
-  // message, not the lock.
+  // For whoever waits next: who holds it. A failure here (a full file
+  // system) costs only that message, not the lock: a restart would not mend it.
   const std::string text = serialize(me);
+  unwritten_.clear();
   if (::ftruncate(fd_, 0) != 0 ||
       ::pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+    unwritten_ = "cannot write " + path_ + ": " + std::strerror(errno);
   }
   return LockOutcome::kTaken;
 }

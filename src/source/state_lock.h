@@ -39,8 +39,11 @@ class StateLock {
   StateLock(const StateLock&) = delete;
   StateLock& operator=(const StateLock&) = delete;
 
-  // Does not wait. On kTaken, writes `me` into the lock file.
+  // Does not wait. On kTaken, writes `me` into the lock file; when that
+  // fails (a full file system) the lock is ours all the same, and
+  // unwritten() says why the file does not name us.
   LockOutcome try_take(const LockHolder& me);
+  const std::string& unwritten() const { return unwritten_; }
   // What the lock file says of its holder (the last one to take it).
   std::optional<LockHolder> holder() const;
   const std::string& path() const { return path_; }
@@ -50,6 +53,7 @@ class StateLock {
   std::string dir_;
   std::string path_;
   int fd_ = -1;
+  std::string unwritten_;
 };
 
 }  // namespace cw::source

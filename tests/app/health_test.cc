@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 #include "app/listen_address.h"
 
 namespace cw::app {
@@ -97,6 +99,17 @@ TEST(Health, WaitingForTheStateLockIsHealthyAndSaysSo) {
   EXPECT_EQ(v.reason, "waiting for the state lock");
   counters.waiting_for_state_lock = false;
   EXPECT_FALSE(judge_health(counters, 10'000'000, std::chrono::seconds(300)).healthy);
+}
+
+TEST(Health, CheckpointsThatCannotBeWrittenAreUnhealthyAtOnceWithTheReason) {
+  Counters counters;
+  counters.checkpoint_failing_since_ms = 9'998'000;
+  counters.checkpoint_error = ENOSPC;
+  const HealthVerdict v = judge_health(counters, 10'000'000, std::chrono::seconds(300));
+  EXPECT_FALSE(v.healthy);
+  EXPECT_EQ(v.reason, "cannot write checkpoints to STATE_DIR: No space left on device (for 2 s)");
+  counters.checkpoint_failing_since_ms = 0;
+  EXPECT_TRUE(judge_health(counters, 10'000'000, std::chrono::seconds(300)).healthy);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The pipeline against a scripted service (no network): while every batch is
-// in flight the reader reads no further, and once the service answers every
-// line is delivered once and the checkpoint reaches the end of the file.
+// in flight the reader reads no further; while checkpoints cannot be written
+// it reads no further than CHECKPOINT_UNSAVED_MAX_MB past the last write; and
+// once the service answers and the state folder is back, every line is
+// delivered once and the checkpoint reaches the end of the file.
 
 #include "app/pipeline.h"
 
@@ -11,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <set>
 #include <thread>
 
 #include "cloudwatch/scripted_logs_api.h"
@@ -21,9 +22,20 @@ namespace {
 
 using cloudwatch::testing::ScriptedLogsApi;
 
-constexpr int kLines = 25'000;  // two and a half batches of 10,000 events
+std::string line(int n, std::size_t pad) {
+  return R"({"n":)" + std::to_string(n) + R"(,"pad":")" + std::string(pad, 'x') + "\"}\n";
+}
 
-std::string line(int n) { return R"({"n":)" + std::to_string(n) + "}\n"; }
+// Waits for `done` (true) or 20 s (false).
+template <typename Done>
+bool await(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
 
 class PipelineTest : public ::testing::Test {
  protected:
@@ -31,10 +43,69 @@ class PipelineTest : public ::testing::Test {
     char dir[] = "/tmp/cw-pipeline-test-XXXXXX";
     root_ = ::mkdtemp(dir);
     std::filesystem::create_directories(root_ + "/logs");
-    std::ofstream out(root_ + "/logs/app.log");
-    for (int n = 0; n < kLines; ++n) out << line(n);
   }
   ~PipelineTest() override { std::filesystem::remove_all(root_); }
+
+  std::uint64_t write_lines(int count, std::size_t pad) {
+    std::ofstream out(log_path());
+    for (int n = 0; n < count; ++n) out << line(n, pad);
+    out.close();
+    return std::filesystem::file_size(log_path());
+  }
+  std::string log_path() const { return root_ + "/logs/app.log"; }
+  std::string state_dir() const { return root_ + "/state"; }
+
+  // The parts of a pipeline with one sender (two batches: the one in flight
+  // and the one being filled) against a held scripted service.
+  struct Rig {
+    Rig(const std::string& logs, const std::string& state, Counters& counters, const Logger& log)
+        : watcher(source::WatchMode::kPoll, log),
+          checkpoints(state),
+          files({logs, {"*.log"}, {}}, checkpoints, watcher, counters, log),
+          events({{}, transform::WindowPolicy::kSend, {}}, counters),
+          dead_letter("", log, counters),
+          trouble(log, counters),
+          senders(
+              1, cloudwatch::Limits{},
+              [this] {
+                auto made = std::make_unique<ScriptedLogsApi>();
+                api = made.get();
+                api->hold();
+                return made;
+              },
+              cloudwatch::DeliveryContext{delivery_options, governor, shutdown.sender_pause(), counters, dead_letter,
+                                          trouble, log},
+              completed) {}
+    ~Rig() { api->release(); }  // before the pool joins its sender, even when an assertion fails
+
+    source::FileWatcher watcher;
+    source::CheckpointStore checkpoints;
+    source::FileSet files;
+    transform::EventMaker events;
+    const cloudwatch::StreamNamer streams{"{prefix}", "s", "host"};
+    cloudwatch::DeadLetter dead_letter;
+    cloudwatch::TroubleLog trouble;
+    cloudwatch::ThrottleGovernor governor{1};
+    const cloudwatch::DeliveryOptions delivery_options{"g", {}, std::chrono::milliseconds(1),
+                                                       std::chrono::milliseconds(1)};
+    Shutdown shutdown;
+    Wake completed;
+    ScriptedLogsApi* api = nullptr;
+    cloudwatch::SenderPool senders;
+  };
+
+  std::unique_ptr<Rig> make_rig() { return std::make_unique<Rig>(root_ + "/logs", state_dir(), counters_, log_); }
+
+  std::thread run(Rig& rig, std::uint64_t max_unsaved_bytes = 16 << 20) {
+    PipelineOptions options;
+    options.once = true;
+    options.log_group = "g";
+    options.max_unsaved_bytes = max_unsaved_bytes;
+    pipeline_ = std::make_unique<Pipeline>(
+        options, PipelineParts{rig.files, rig.watcher, rig.checkpoints, rig.events, rig.senders, rig.completed,
+                               rig.streams, rig.dead_letter, rig.shutdown, counters_, log_});
+    return std::thread([this] { pipeline_->run(); });
+  }
 
   // The numbers of every event the service was sent, in order.
   static std::vector<int> numbers_sent(const ScriptedLogsApi& api) {
@@ -51,70 +122,71 @@ class PipelineTest : public ::testing::Test {
     return out;
   }
 
+  static void expect_each_once_in_order(const ScriptedLogsApi& api, int count) {
+    const std::vector<int> sent = numbers_sent(api);
+    ASSERT_EQ(sent.size(), static_cast<std::size_t>(count));
+    for (int n = 0; n < count; ++n) ASSERT_EQ(sent[n], n);
+  }
+
   std::string root_;
   Counters counters_;
   Logger log_{LogLevel::kError};
+  std::unique_ptr<Pipeline> pipeline_;
 };
 
 TEST_F(PipelineTest, WhileEveryBatchIsInFlightTheReaderReadsNoFurther) {
-  source::FileWatcher watcher(source::WatchMode::kPoll, log_);
-  source::CheckpointStore checkpoints(root_ + "/state");
-  source::FileSet files({root_ + "/logs", {"*.log"}, {}}, checkpoints, watcher, counters_, log_);
-  transform::EventMaker events({{}, transform::WindowPolicy::kSend, {}}, counters_);
-  const cloudwatch::StreamNamer streams("{prefix}", "s", "host");
-  cloudwatch::DeadLetter dead_letter("", log_);
-  cloudwatch::TroubleLog trouble(log_, counters_);
-  cloudwatch::ThrottleGovernor governor(1);
-  const cloudwatch::DeliveryOptions delivery_options{"g", {}, std::chrono::milliseconds(1),
-                                                     std::chrono::milliseconds(1)};
-  Shutdown shutdown;
-  Wake completed;
-  ScriptedLogsApi* api = nullptr;
-  // One sender: two batches, the one in flight and the one being filled.
-  cloudwatch::SenderPool senders(
-      1, cloudwatch::Limits{},
-      [&] {
-        auto made = std::make_unique<ScriptedLogsApi>();
-        api = made.get();
-        api->hold();
-        return made;
-      },
-      cloudwatch::DeliveryContext{delivery_options, governor, shutdown.sender_pause(), counters_, dead_letter,
-                                  trouble, log_},
-      completed);
-  ASSERT_NE(api, nullptr);
-  struct Release {  // before the pool joins its sender, even when an assertion fails
-    ScriptedLogsApi* api;
-    ~Release() { api->release(); }
-  } release{api};
-
-  PipelineOptions options;
-  options.once = true;
-  options.log_group = "g";
-  Pipeline pipeline(options, {files, watcher, checkpoints, events, senders, completed, streams, dead_letter, shutdown,
-                              counters_, log_});
-  std::thread reader([&] { pipeline.run(); });
+  constexpr int kLines = 25'000;  // two and a half batches of 10,000 events
+  const std::uint64_t size = write_lines(kLines, 0);
+  auto rig = make_rig();
+  std::thread reader = run(*rig);
 
   // The first batch is held by the service, the second is full and queued:
   // the reader waits for a free batch with the 20,001st line in its hands.
-  ASSERT_TRUE(api->await_calls(1));
+  ASSERT_TRUE(rig->api->await_calls(1));
+  ASSERT_TRUE(await([&] { return rig->senders.in_flight() == 2; }));
   std::uint64_t two_batches = 0;
-  for (int n = 0; n < 20'000; ++n) two_batches += line(n).size();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (senders.in_flight() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-  ASSERT_EQ(senders.in_flight(), 2u);
+  for (int n = 0; n < 20'000; ++n) two_batches += line(n, 0).size();
   EXPECT_EQ(counters_.bytes_read.load(), two_batches);
-  EXPECT_EQ(api->calls().size(), 1u);
+  EXPECT_EQ(rig->api->calls().size(), 1u);
 
-  api->release();
+  rig->api->release();
   reader.join();
-  const std::vector<int> sent = numbers_sent(*api);
-  ASSERT_EQ(sent.size(), static_cast<std::size_t>(kLines));
-  for (int n = 0; n < kLines; ++n) ASSERT_EQ(sent[n], n);
-  EXPECT_EQ(api->operations(), (std::vector<std::string>{"PutLogEvents", "PutLogEvents", "PutLogEvents"}));
-  const auto saved = checkpoints.all();
+  expect_each_once_in_order(*rig->api, kLines);
+  EXPECT_EQ(rig->api->operations(), (std::vector<std::string>{"PutLogEvents", "PutLogEvents", "PutLogEvents"}));
+  const auto saved = rig->checkpoints.all();
   ASSERT_EQ(saved.size(), 1u);
-  EXPECT_EQ(saved[0].offset, std::filesystem::file_size(root_ + "/logs/app.log"));
+  EXPECT_EQ(saved[0].offset, size);
+}
+
+TEST_F(PipelineTest, WhileCheckpointsCannotBeWrittenReadingStopsPastTheBoundThenGoesOn) {
+  // 8 MiB of 1 KiB lines: two turns of the reader (4 MiB each), eight batches.
+  constexpr int kLines = 8'000;
+  const std::uint64_t size = write_lines(kLines, 1'024);
+  auto rig = make_rig();
+  std::filesystem::remove_all(state_dir());
+  std::ofstream(state_dir()) << "a file where the folder was";
+  std::thread reader = run(*rig, 1);
+
+  // Held: the reader stops in its first turn. Released: the turn ends, the
+  // first acknowledgement cannot be written, and reading stops there.
+  ASSERT_TRUE(rig->api->await_calls(1));
+  ASSERT_TRUE(await([&] { return rig->senders.in_flight() == 2; }));
+  rig->api->release();
+  ASSERT_TRUE(await([&] { return counters_.checkpoint_failing_since_ms.load() > 0; }));
+  EXPECT_EQ(counters_.checkpoint_error.load(), ENOTDIR);
+  const std::uint64_t read_when_failing = counters_.bytes_read.load();
+  EXPECT_LT(read_when_failing, size - (1 << 20));  // one turn, not two
+  ASSERT_TRUE(await([&] { return rig->senders.in_flight() == 0 && counters_.checkpoint_unsaved_bytes.load() > 0; }));
+  EXPECT_EQ(counters_.bytes_read.load(), read_when_failing);  // paused: nothing read since
+
+  std::filesystem::remove(state_dir());  // the retry makes the folder again
+  reader.join();
+  expect_each_once_in_order(*rig->api, kLines);
+  EXPECT_EQ(counters_.checkpoint_failing_since_ms.load(), 0);
+  EXPECT_EQ(counters_.checkpoint_unsaved_bytes.load(), 0);
+  const source::CheckpointStore reloaded(state_dir());
+  ASSERT_EQ(reloaded.all().size(), 1u);
+  EXPECT_EQ(reloaded.all()[0].offset, size);
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ class DeliveryTest : public ::testing::Test {
   DeliveryTest()
       : dead_letter_path_(std::filesystem::temp_directory_path() /
                           ("cw-delivery-test-" + std::to_string(::getpid()) + ".jsonl")),
-        dead_letter_(dead_letter_path_.string(), log_) {
+        dead_letter_(dead_letter_path_.string(), log_, counters_) {
     options_.log_group = "g";
     options_.backoff_base = std::chrono::milliseconds(100);
     options_.backoff_cap = std::chrono::milliseconds(1000);

@@ -60,7 +60,7 @@ class SenderPoolTest : public ::testing::Test {
   NoPause pause_;
   Counters counters_;
   Logger log_{LogLevel::kError};
-  DeadLetter dead_letter_{"", log_};
+  DeadLetter dead_letter_{"", log_, counters_};
   TroubleLog trouble_{log_, counters_};
   Wake completed_;
   std::vector<ScriptedLogsApi*> apis_;  // owned by the pool

@@ -227,6 +227,58 @@ TEST(CheckpointStore, AStateFolderThatIsAFileThrows) {
   EXPECT_THROW(CheckpointStore{dir / "file"}, std::runtime_error);
 }
 
+TEST(CheckpointStore, AFolderThatGoesAwayIsAFailureRetriedWithBackoffNotAThrow) {
+  TempDir dir;
+  const std::string state = dir / "state";
+  ManualClock clock;
+  CheckpointStore store(state, std::chrono::seconds(1), clock);
+  store.save({checkpoint(1, 10, "a.log")});
+  EXPECT_TRUE(store.failure().empty());
+
+  // Replaced by a file: not even the folder can be made again.
+  std::filesystem::remove_all(state);
+  write_file(state, "not a folder");
+  store.save({checkpoint(1, 20, "a.log")});
+  EXPECT_NE(store.failure().find(state), std::string::npos) << store.failure();
+  EXPECT_EQ(store.failure_errno(), ENOTDIR);
+  EXPECT_EQ(store.all()[0].offset, 20u);  // kept in memory
+  ASSERT_TRUE(store.sync_due().has_value());
+  EXPECT_EQ(*store.sync_due(), ManualClock::time_point{} + std::chrono::milliseconds(100));
+  clock.advance(std::chrono::milliseconds(50));
+  store.save({checkpoint(1, 30, "a.log")});  // before the retry: memory only
+  EXPECT_EQ(*store.sync_due(), ManualClock::time_point{} + std::chrono::milliseconds(100));
+  clock.advance(std::chrono::milliseconds(50));
+  store.sync();  // the retry fails: the wait doubles
+  EXPECT_FALSE(store.failure().empty());
+  EXPECT_EQ(*store.sync_due(), ManualClock::time_point{} + std::chrono::milliseconds(300));
+
+  // Gone: the retry makes it again and writes the last set, durably.
+  std::filesystem::remove(state);
+  clock.advance(std::chrono::milliseconds(200));
+  store.sync();
+  EXPECT_TRUE(store.failure().empty()) << store.failure();
+  EXPECT_EQ(store.failure_errno(), 0);
+  EXPECT_FALSE(store.sync_due().has_value());
+  EXPECT_EQ(read_file(state + "/checkpoints.synced"), read_file(state + "/checkpoints"));
+  CheckpointStore reloaded(state);
+  ASSERT_EQ(reloaded.all().size(), 1u);
+  EXPECT_EQ(reloaded.all()[0].offset, 30u);
+}
+
+TEST(CheckpointStore, WithoutASyncIntervalAFailedSaveIsRetriedToo) {
+  TempDir dir;
+  const std::string state = dir / "state";
+  ManualClock clock;
+  CheckpointStore store(state, std::chrono::milliseconds(0), clock);
+  std::filesystem::remove_all(state);  // removed while running
+  store.save({checkpoint(1, 10, "a.log")});
+  EXPECT_EQ(store.failure_errno(), ENOENT) << store.failure();
+  clock.advance(std::chrono::milliseconds(100));
+  store.save({checkpoint(1, 11, "a.log")});  // due: made again, and written
+  EXPECT_TRUE(store.failure().empty()) << store.failure();
+  EXPECT_EQ(CheckpointStore(state).all()[0].offset, 11u);
+}
+
 TEST(CheckpointStore, FingerprintHashesTheFirstBytes) {
   TempDir dir;
   write_file(dir / "f", "hello world");
