@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev
           libcpp-httplib-dev libexpat1-dev ca-certificates)
 if [[ "${1:-}" != "--build-only" ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox openssl logrotate)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox openssl logrotate clang libclang-rt-14-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

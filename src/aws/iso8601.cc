@@ -70,7 +70,8 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
   }
   const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
                                          std::chrono::day(static_cast<unsigned>(day))};
-  if (!date.ok()) return std::nullopt;
+  // The system clock counts nanoseconds in 64 bits: 1677 to 2262.
+  if (!date.ok() || year < 1678 || year > 2261) return std::nullopt;
   const auto time = std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
                     std::chrono::seconds(second) - std::chrono::minutes(offset_minutes) + fraction;
   return std::chrono::time_point_cast<std::chrono::system_clock::duration>(time);

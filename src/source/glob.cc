@@ -20,6 +20,10 @@ std::vector<std::string_view> segments(std::string_view path) {
 }
 
 bool segment_match(std::string_view pattern, std::string_view name) {
+  // fnmatch() would stop at a NUL; no file name holds one, nor does a setting.
+  if (pattern.find('\0') != std::string_view::npos || name.find('\0') != std::string_view::npos) {
+    return pattern == name;
+  }
   const std::string p(pattern);
   const std::string n(name);
   return ::fnmatch(p.c_str(), n.c_str(), FNM_PERIOD) == 0;

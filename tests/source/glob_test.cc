@@ -58,6 +58,13 @@ TEST(GlobTest, DoubleStarAtTheEnd) {
   EXPECT_TRUE(glob_match("**", "anything/at/all"));
 }
 
+TEST(GlobTest, ANulByteIsNotTheEndOfTheText) {
+  // Found by fuzz/glob_fuzz.cc: fnmatch() stopped at the NUL, so the rest was ignored.
+  using namespace std::string_view_literals;
+  EXPECT_FALSE(glob_match("a.l\0x"sv, "a.l\0y"sv));
+  EXPECT_TRUE(glob_match("a.l\0x"sv, "a.l\0x"sv));
+}
+
 TEST(GlobTest, ExcludeWins) {
   const GlobSet set({"**/*.log"}, {"**/debug-*.log", "tmp/**"});
   EXPECT_TRUE(set.matches("app.log"));
