@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -14,13 +15,15 @@
 
 namespace {
 
+// Made once, removed at exit (never destroyed before that: the handler reads it).
 const std::string& state_dir() {
-  static const std::string dir = [] {
+  static const std::string* const dir = [] {
     char path[] = "/tmp/cw-fuzz-checkpoints-XXXXXX";
     if (::mkdtemp(path) == nullptr) std::abort();
-    return std::string(path);
+    std::atexit([] { std::filesystem::remove_all(state_dir()); });
+    return new std::string(path);
   }();
-  return dir;
+  return *dir;
 }
 
 void write(const std::string& path, std::string_view text) {

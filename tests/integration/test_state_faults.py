@@ -1,11 +1,13 @@
 """STATE_DIR on a full file system (a 64 KiB tmpfs, as an operator would try it):
 the sidecar neither exits nor stops shipping. /healthz says why it is unhealthy,
 the positions wait in memory, and once there is room again the checkpoint
-catches up: a restart after a clean stop sends nothing twice. A disk that is
-already full at start (the restart of a crash loop) is survived too."""
+catches up: a restart after a clean stop sends nothing twice. A SIGKILL in
+that state sends again at most what was acknowledged since the last write. A disk that is already full at start (the restart of a crash loop) is
+survived too."""
 
 import errno
 import os
+import signal
 import subprocess
 import unittest
 import urllib.error
@@ -98,6 +100,26 @@ class StateFaultsTest(tc.TailTestCase):
         again = self.start_on_port()
         seen, _ = self.settle(again, 2 * LINES, lambda s: tc.write_lines(path, [s], "full"))
         self.assert_exactly_once(seen, range(2 * LINES + 1))
+        self.stop(again)
+
+    def test_a_kill_while_checkpoints_fail_repeats_at_most_the_unsaved_lines(self):
+        path = os.path.join(self.logdir, "app.log")
+        tc.write_lines(path, range(LINES), "kill")
+        p = self.start_on_port()
+        self.wait_for_seqs(range(LINES), p, 60)
+        mf.wait_until(lambda: checkpointed_lines(self.state, path) == LINES, 20 * tc.SLOW, what="the checkpoint")
+
+        self.fill()
+        tc.write_lines(path, range(LINES, 2 * LINES), "kill")
+        self.wait_for_seqs(range(2 * LINES), p, 60)
+        self.assertIn("No space left on device", self.wait_for_health(p, 503))
+        self.stop(p, signal.SIGKILL)  # what it held in memory is gone
+        os.remove(self.filler)
+
+        again = self.start_on_port()
+        seen, _ = self.settle(again, 2 * LINES, lambda s: tc.write_lines(path, [s], "kill"))
+        # Nothing lost; sent again at most what was acknowledged after the last write.
+        self.assert_exactly_once(seen, range(2 * LINES + 1), allow_repeats=LINES)
         self.stop(again)
 
     def test_a_disk_full_at_start_is_no_crash_loop(self):
