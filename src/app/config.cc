@@ -60,9 +60,10 @@ constexpr std::array kSettings = {
             "repeats only the batches in flight either way; a crash of the machine may repeat up to this much, never "
             "lose. 0: after every batch."},
     Setting{"checkpoint-unsaved-max-mb", {"CHECKPOINT_UNSAVED_MAX_MB", ""}, "16",
-            "While checkpoints cannot be written (STATE_DIR full, read-only or removed: /healthz says so and the "
-            "writes are retried), reading stops once this many MiB were acknowledged since the last write that "
-            "succeeded: a crash in that state sends at most this much again."},
+            "While checkpoints cannot be written (STATE_DIR full, read-only or removed: /healthz says so, and is "
+            "503 after HEALTH_STUCK_AFTER_S; the writes are retried), reading stops once this many MiB were "
+            "acknowledged since the last write or read since the writes began to fail: a crash in that state "
+            "sends about this much again. --once then ends with exit 1."},
     Setting{"exclude-fields", {"EXCLUDE_FIELDS", ""}, "@timestamp,logger",
             "Comma-separated top-level fields left out of the message."},
     Setting{"timestamp-field", {"TIMESTAMP_FIELD", ""}, "@timestamp",

@@ -26,13 +26,19 @@ HealthVerdict judge_health(std::int64_t failing_since_ms, std::int64_t oldest_un
 
 HealthVerdict judge_health(const Counters& counters, std::int64_t now_ms, std::chrono::seconds stuck_after) {
   if (counters.waiting_for_state_lock.load(std::memory_order_relaxed)) return {true, "waiting for the state lock"};
-  if (const std::int64_t since = counters.checkpoint_failing_since_ms.load(std::memory_order_relaxed); since > 0) {
-    return {false, "cannot write checkpoints to STATE_DIR: " +
-                       std::string(std::strerror(counters.checkpoint_error.load(std::memory_order_relaxed))) +
-                       " (for " + std::to_string(std::max<std::int64_t>(0, now_ms - since) / 1000) + " s)"};
+  HealthVerdict verdict = judge_health(counters.failing_since_ms.load(std::memory_order_relaxed),
+                                       counters.oldest_unacked_ms.load(std::memory_order_relaxed), now_ms, stuck_after);
+  const std::int64_t since = counters.checkpoint_failing_since_ms.load(std::memory_order_relaxed);
+  if (!verdict.healthy || since <= 0) return verdict;
+  const std::int64_t failing_ms = std::max<std::int64_t>(0, now_ms - since);
+  // strerrordesc_np: strerror() may share a buffer with other threads.
+  const char* what = ::strerrordesc_np(counters.checkpoint_error.load(std::memory_order_relaxed));
+  std::string reason = "cannot write checkpoints to STATE_DIR: " + std::string(what != nullptr ? what : "unknown error") +
+                       " (for " + std::to_string(failing_ms / 1000) + " s)";
+  if (failing_ms < std::chrono::duration_cast<std::chrono::milliseconds>(stuck_after).count()) {
+    return {true, std::move(reason)};
   }
-  return judge_health(counters.failing_since_ms.load(std::memory_order_relaxed),
-                      counters.oldest_unacked_ms.load(std::memory_order_relaxed), now_ms, stuck_after);
+  return {false, reason + " (HEALTH_STUCK_AFTER_S=" + std::to_string(stuck_after.count()) + ")"};
 }
 
 }  // namespace cw::app

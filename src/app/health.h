@@ -8,9 +8,10 @@
 // it is safe: checkpoints only move over acknowledged lines. Waiting for the
 // lock of a STATE_DIR another sidecar owns is healthy: that is a rolling
 // update, and restarting the waiter would not end it sooner. Checkpoints that
-// cannot be written (STATE_DIR full, read-only or removed) are unhealthy at
-// once, with the reason: nothing is lost, but a crash would send again what
-// was acknowledged since, and only an operator can free the space.
+// cannot be written (STATE_DIR full, read-only or removed) are reported at
+// once with the reason, and are unhealthy after HEALTH_STUCK_AFTER_S: each
+// restart sends again what was acknowledged since the last write (at most
+// CHECKPOINT_UNSAVED_MAX_MB), so a brief fault must not lead to one.
 
 #include <chrono>
 #include <cstdint>

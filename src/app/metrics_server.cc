@@ -6,14 +6,10 @@
 
 #include "app/health.h"
 #include "app/prometheus_text.h"
+#include "common/clock.h"
 
 namespace cw::app {
 namespace {
-
-std::int64_t epoch_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Probes and one scraper: two threads are plenty, and the default pool
 // (at least eight) would be waste in a sidecar.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cloudwatch/request_body.h"
+#include "common/clock.h"
 
 namespace cw::app {
 namespace {
@@ -17,11 +18,6 @@ constexpr std::uint64_t kTurnBytes = 4 << 20;
 
 // How long a rotated file's unfinished last line waits for its newline.
 constexpr std::chrono::seconds kDetachedQuiet{5};
-
-std::int64_t epoch_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -71,9 +67,9 @@ void Pipeline::run() {
     if (progressed) continue;  // more may have arrived meanwhile: no sleep yet
     p_.files.release_finished();
     const bool nothing_open = batch_ == nullptr || (batch_->empty() && batch_->sources().empty());
-    // Paused, --once waits for the checkpoints to be written: what is left
-    // to read is not shipped yet.
-    if (options_.once && nothing_open && acks_.idle() && !paused) break;
+    // Paused, --once ends (and exits 1): the next run reads on from the
+    // last positions written.
+    if (options_.once && nothing_open && acks_.idle()) break;
     log_summary_if_due();
     wait(next_timeout(), /*wake_on_stop=*/true);
   }
@@ -122,6 +118,7 @@ bool Pipeline::read_due_files() {
     const std::int64_t now_ms = epoch_ms();
     FileSink sink(*this, file);
     while (file.read_offset() < turn_end) {
+      if (checkpoint_errno_ != 0 && reading_paused()) return progressed;
       const std::uint64_t line_from = file.read_offset();
       const auto line = file.next_line(flush_partial);
       if (!line) break;
@@ -197,6 +194,8 @@ void Pipeline::note_checkpoint_state() {
   p_.counters.checkpoint_unsaved_bytes.store(static_cast<std::int64_t>(unsaved_bytes_), std::memory_order_relaxed);
   // Once per change of reason: each retry fails the same way.
   if (error == checkpoint_errno_) return;
+  // The reason first: the health thread reads it once the time is set.
+  p_.counters.checkpoint_error.store(error, std::memory_order_relaxed);
   if (error == 0) {
     p_.log.info("checkpoints are written again");
     p_.counters.checkpoint_failing_since_ms.store(0, std::memory_order_relaxed);
@@ -204,19 +203,29 @@ void Pipeline::note_checkpoint_state() {
     p_.log.error("cannot write checkpoints (" + p_.checkpoints.failure() +
                  "): keeping the positions in memory and retrying; a crash now would send again what was "
                  "acknowledged since the last write");
-    if (checkpoint_errno_ == 0) p_.counters.checkpoint_failing_since_ms.store(epoch_ms(), std::memory_order_relaxed);
+    if (checkpoint_errno_ == 0) {
+      p_.counters.checkpoint_failing_since_ms.store(epoch_ms(), std::memory_order_relaxed);
+      at_risk_base_ = unsaved_bytes_;
+      read_when_failing_ = p_.counters.bytes_read.load(std::memory_order_relaxed);
+    }
   }
-  p_.counters.checkpoint_error.store(error, std::memory_order_relaxed);
   checkpoint_errno_ = error;
 }
 
+std::uint64_t Pipeline::at_risk_bytes() const {
+  // What a crash now would send again: acknowledged since the last write
+  // when the writes began to fail, and everything read since (it will be
+  // acknowledged, or be in flight).
+  return at_risk_base_ + (p_.counters.bytes_read.load(std::memory_order_relaxed) - read_when_failing_);
+}
+
 bool Pipeline::reading_paused() {
-  const bool paused = checkpoint_errno_ != 0 && unsaved_bytes_ >= options_.max_unsaved_bytes;
+  const bool paused = checkpoint_errno_ != 0 && at_risk_bytes() >= options_.max_unsaved_bytes;
   if (paused != reported_pause_) {
     reported_pause_ = paused;
     if (paused) {
-      p_.log.warn("reading paused: " + std::to_string(unsaved_bytes_) +
-                  " bytes acknowledged since the last checkpoint write (CHECKPOINT_UNSAVED_MAX_MB)");
+      p_.log.warn("reading paused: " + std::to_string(at_risk_bytes()) +
+                  " bytes read or acknowledged since the last checkpoint write (CHECKPOINT_UNSAVED_MAX_MB)");
     } else {
       p_.log.info("reading resumed: checkpoints are written again");
     }

@@ -40,7 +40,8 @@ struct PipelineOptions {
   std::chrono::milliseconds summary_interval{std::chrono::minutes(5)};
   std::string log_group;
   // While checkpoints cannot be written, reading stops once this many bytes
-  // were acknowledged since the last write that succeeded.
+  // were acknowledged since the last write that succeeded or read since
+  // the writes began to fail: what a crash in that state would send again.
   std::uint64_t max_unsaved_bytes = 16 << 20;
 };
 
@@ -79,7 +80,10 @@ class Pipeline {
   void apply_acknowledgements();
   // After a save or sync: reports a change between written and failing.
   void note_checkpoint_state();
-  bool reading_paused();  // checkpoints failing with max_unsaved_bytes acknowledged
+  // Checkpoints failing, with max_unsaved_bytes read or acknowledged since
+  // the last write that succeeded.
+  bool reading_paused();
+  std::uint64_t at_risk_bytes() const;
   void drain();
   void wait(std::chrono::milliseconds timeout, bool wake_on_stop);
   std::chrono::milliseconds next_timeout() const;
@@ -96,6 +100,8 @@ class Pipeline {
   std::chrono::steady_clock::time_point next_summary_;  // set by run()
   std::uint64_t unsaved_bytes_ = 0;  // acknowledged since the last checkpoint write that succeeded
   int checkpoint_errno_ = 0;         // of the last checkpoint write, as last reported
+  std::uint64_t at_risk_base_ = 0;       // unsaved_bytes_ when the writes began to fail
+  std::uint64_t read_when_failing_ = 0;  // Counters::bytes_read then
   bool reported_pause_ = false;
 };
 

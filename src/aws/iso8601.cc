@@ -70,8 +70,10 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
   }
   const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
                                          std::chrono::day(static_cast<unsigned>(day))};
-  // The system clock counts nanoseconds in 64 bits: 1677 to 2262.
-  if (!date.ok() || year < 1678 || year > 2261) return std::nullopt;
+  if (!date.ok() || year < 1678) return std::nullopt;
+  // The system clock counts nanoseconds in 64 bits, up to 2262: a later time
+  // (credential_process helpers write 9999-12-31 for "never") is its end.
+  if (year > 2261) return std::chrono::system_clock::time_point::max();
   const auto time = std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
                     std::chrono::seconds(second) - std::chrono::minutes(offset_minutes) + fraction;
   return std::chrono::time_point_cast<std::chrono::system_clock::duration>(time);

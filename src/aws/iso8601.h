@@ -10,8 +10,8 @@
 
 namespace cw::aws {
 
-// nullopt when `text` is not such a timestamp, or names a year the system
-// clock cannot hold (before 1678, after 2261).
+// nullopt when `text` is not such a timestamp, or is before 1678; a time
+// after 2261, beyond what the system clock holds, reads as its end.
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
 
 // "2026-01-02T03:04:05Z": for messages and metrics (never a secret).

@@ -20,16 +20,19 @@ void DeadLetter::write(std::string_view reason, std::string_view group, std::str
   const std::string line = dead_letter_line(reason, group, stream, event_json);
   std::lock_guard lock(mutex_);
   if (file_ == nullptr) file_ = std::fopen(path_.c_str(), "ae");
-  // After a failure the file may end in a line cut short: a newline ends it,
-  // so this line stays whole.
-  const std::string after_failure = failed_ ? "\n" + line : std::string();
-  const std::string_view text = failed_ ? std::string_view(after_failure) : std::string_view(line);
-  if (file_ != nullptr && std::fwrite(text.data(), 1, text.size(), file_) == text.size() && std::fflush(file_) == 0) {
+  // After a write cut short the file may end inside a line: a newline ends
+  // it, so this line stays whole.
+  const std::string after_cut = cut_short_ ? "\n" + line : std::string();
+  const std::string_view text = cut_short_ ? std::string_view(after_cut) : std::string_view(line);
+  const std::size_t written = file_ != nullptr ? std::fwrite(text.data(), 1, text.size(), file_) : 0;
+  if (written == text.size() && std::fflush(file_) == 0) {
     if (failed_) log_.info("writing dead-letter file " + path_ + " again");
     failed_ = false;
+    cut_short_ = false;
     return;
   }
   const int error = errno;
+  cut_short_ = cut_short_ || written > 0 || file_ != nullptr;  // some of it may be on disk
   counters_.dead_letter_failures.fetch_add(1, std::memory_order_relaxed);
   if (!failed_) {
     log_.error("cannot write dead-letter file " + path_ + ": " + std::strerror(error) +

@@ -35,6 +35,7 @@ class DeadLetter {
   std::mutex mutex_;
   std::FILE* file_ = nullptr;
   bool failed_ = false;
+  bool cut_short_ = false;  // a failed write may have left part of a line
 };
 
 }  // namespace cw::cloudwatch

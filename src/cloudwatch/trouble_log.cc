@@ -1,14 +1,8 @@
 #include "cloudwatch/trouble_log.h"
 
+#include "common/clock.h"
+
 namespace cw::cloudwatch {
-namespace {
-
-std::int64_t epoch_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 TroubleLog::TroubleLog(const Logger& log, Counters& counters, std::chrono::milliseconds interval)
     : log_(log), counters_(counters), interval_(interval) {}

@@ -15,4 +15,9 @@ const MonotonicClock& steady_clock() {
   return clock;
 }
 
+std::int64_t epoch_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace cw

@@ -9,6 +9,7 @@
 // say "not yet" with std::optional instead.
 
 #include <chrono>
+#include <cstdint>
 
 namespace cw {
 
@@ -23,5 +24,9 @@ class MonotonicClock {
 
 // The process's steady clock. Stateless, shared by every user.
 const MonotonicClock& steady_clock();
+
+// The wall clock in milliseconds since the Unix epoch: event times, and the
+// gauges that say when something happened.
+std::int64_t epoch_ms();
 
 }  // namespace cw

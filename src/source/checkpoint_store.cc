@@ -4,10 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -198,7 +199,9 @@ std::optional<Checkpoint> CheckpointStore::find(std::uint64_t device, std::uint6
 }
 
 void CheckpointStore::save(std::vector<Checkpoint> checkpoints) {
-  ++sequence_;
+  // Saturates: a file that says the last number (damaged) must not make the
+  // next save look older than it.
+  if (sequence_ < std::numeric_limits<std::uint64_t>::max()) ++sequence_;
   checkpoints_ = std::move(checkpoints);
   const bool failing = !failure_.empty();
   if (failing && clock_.now() < retry_at_) return;  // kept in memory until the retry

@@ -29,24 +29,37 @@ bool segment_match(std::string_view pattern, std::string_view name) {
   return ::fnmatch(p.c_str(), n.c_str(), FNM_PERIOD) == 0;
 }
 
+// Whether pattern[pi..] matches path[si..]. Each (pi, si) is settled once
+// (`memo`: 0 unknown, 1 no, 2 yes), so patterns with many '**' cost
+// O(pattern x path) segment matches, not exponential time.
 bool match_from(const std::vector<std::string_view>& pattern, std::size_t pi,
-                const std::vector<std::string_view>& path, std::size_t si) {
-  if (pi == pattern.size()) return si == path.size();
-  if (pattern[pi] == "**") {
-    for (std::size_t skip = si; skip <= path.size(); ++skip) {
-      if (match_from(pattern, pi + 1, path, skip)) return true;
+                const std::vector<std::string_view>& path, std::size_t si, std::vector<char>& memo) {
+  char& known = memo[pi * (path.size() + 1) + si];
+  if (known != 0) return known == 2;
+  bool matched = false;
+  if (pi == pattern.size()) {
+    matched = si == path.size();
+  } else if (pattern[pi] == "**") {
+    for (std::size_t skip = si; skip <= path.size() && !matched; ++skip) {
+      matched = match_from(pattern, pi + 1, path, skip, memo);
       // Like '*', '**' does not match hidden folders (".state/x.log").
       if (skip < path.size() && path[skip].front() == '.') break;
     }
-    return false;
+  } else {
+    matched = si < path.size() && segment_match(pattern[pi], path[si]) &&
+              match_from(pattern, pi + 1, path, si + 1, memo);
   }
-  return si < path.size() && segment_match(pattern[pi], path[si]) && match_from(pattern, pi + 1, path, si + 1);
+  known = matched ? 2 : 1;
+  return matched;
 }
 
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view relative_path) {
-  return match_from(segments(pattern), 0, segments(relative_path), 0);
+  const std::vector<std::string_view> pattern_segments = segments(pattern);
+  const std::vector<std::string_view> path_segments = segments(relative_path);
+  std::vector<char> memo((pattern_segments.size() + 1) * (path_segments.size() + 1), 0);
+  return match_from(pattern_segments, 0, path_segments, 0, memo);
 }
 
 GlobSet::GlobSet(std::vector<std::string> include, std::vector<std::string> exclude)

@@ -47,9 +47,10 @@ LockOutcome StateLock::try_take(const LockHolder& me) {
   // system) costs only that message, not the lock: a restart would not mend it.
   const std::string text = serialize(me);
   unwritten_.clear();
-  if (::ftruncate(fd_, 0) != 0 ||
-      ::pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
+  if (::ftruncate(fd_, 0) != 0) {
     unwritten_ = "cannot write " + path_ + ": " + std::strerror(errno);
+  } else if (const ssize_t n = ::pwrite(fd_, text.data(), text.size(), 0); n != static_cast<ssize_t>(text.size())) {
+    unwritten_ = "cannot write " + path_ + ": " + (n < 0 ? std::strerror(errno) : "written in part (disk full?)");
   }
   return LockOutcome::kTaken;
 }

@@ -101,15 +101,23 @@ TEST(Health, WaitingForTheStateLockIsHealthyAndSaysSo) {
   EXPECT_FALSE(judge_health(counters, 10'000'000, std::chrono::seconds(300)).healthy);
 }
 
-TEST(Health, CheckpointsThatCannotBeWrittenAreUnhealthyAtOnceWithTheReason) {
+TEST(Health, CheckpointsThatCannotBeWrittenSayWhyAndAreUnhealthyAfterTheLimit) {
   Counters counters;
   counters.checkpoint_failing_since_ms = 9'998'000;
   counters.checkpoint_error = ENOSPC;
-  const HealthVerdict v = judge_health(counters, 10'000'000, std::chrono::seconds(300));
-  EXPECT_FALSE(v.healthy);
+  HealthVerdict v = judge_health(counters, 10'000'000, std::chrono::seconds(300));
+  EXPECT_TRUE(v.healthy);
   EXPECT_EQ(v.reason, "cannot write checkpoints to STATE_DIR: No space left on device (for 2 s)");
+  v = judge_health(counters, 10'298'000, std::chrono::seconds(300));
+  EXPECT_FALSE(v.healthy);
+  EXPECT_EQ(v.reason,
+            "cannot write checkpoints to STATE_DIR: No space left on device (for 300 s) (HEALTH_STUCK_AFTER_S=300)");
+  counters.failing_since_ms = 9'000'000;  // delivery stuck too: that is the news
+  EXPECT_NE(judge_health(counters, 10'298'000, std::chrono::seconds(300)).reason.find("delivery failing"),
+            std::string::npos);
   counters.checkpoint_failing_since_ms = 0;
-  EXPECT_TRUE(judge_health(counters, 10'000'000, std::chrono::seconds(300)).healthy);
+  counters.failing_since_ms = 0;
+  EXPECT_TRUE(judge_health(counters, 10'000'000, std::chrono::seconds(300)).reason.empty());
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 """STATE_DIR on a full file system (a 64 KiB tmpfs, as an operator would try it):
 the sidecar neither exits nor stops shipping. /healthz says why it is unhealthy,
 the positions wait in memory, and once there is room again the checkpoint
-catches up: a restart after a clean stop sends nothing twice. A SIGKILL in
-that state sends again at most what was acknowledged since the last write. A disk that is already full at start (the restart of a crash loop) is
+catches up: a restart after a clean stop sends nothing twice. Past
+CHECKPOINT_UNSAVED_MAX_MB it stops reading, so a SIGKILL in that state sends
+again at most about that much. A disk that is already full at start (the restart of a crash loop) is
 survived too."""
 
 import errno
@@ -59,8 +60,9 @@ class StateFaultsTest(tc.TailTestCase):
                     return
 
     def start_on_port(self):
+        """With /healthz, which names a checkpoint failure at once and is 503 after 2 s of it."""
         address = f"127.0.0.1:{mf.free_port()}"
-        p = self.start(env={"METRICS_ADDRESS": address})
+        p = self.start(env={"METRICS_ADDRESS": address, "HEALTH_STUCK_AFTER_S": "2"})
         p.metrics = address
         return p
 
@@ -102,24 +104,28 @@ class StateFaultsTest(tc.TailTestCase):
         self.assert_exactly_once(seen, range(2 * LINES + 1))
         self.stop(again)
 
-    def test_a_kill_while_checkpoints_fail_repeats_at_most_the_unsaved_lines(self):
+    def test_a_kill_while_checkpoints_fail_repeats_at_most_the_bound(self):
+        """CHECKPOINT_UNSAVED_MAX_MB=1: past 1 MiB read or acknowledged since the
+        last write, reading stops; a SIGKILL then repeats about that much."""
         path = os.path.join(self.logdir, "app.log")
         tc.write_lines(path, range(LINES), "kill")
-        p = self.start_on_port()
+        p = self.start(env={"CHECKPOINT_UNSAVED_MAX_MB": "1"})
         self.wait_for_seqs(range(LINES), p, 60)
         mf.wait_until(lambda: checkpointed_lines(self.state, path) == LINES, 20 * tc.SLOW, what="the checkpoint")
 
         self.fill()
-        tc.write_lines(path, range(LINES, 2 * LINES), "kill")
-        self.wait_for_seqs(range(2 * LINES), p, 60)
-        self.assertIn("No space left on device", self.wait_for_health(p, 503))
+        more = 40_000  # about 3.4 MB: more than the bound
+        tc.write_lines(path, range(LINES, LINES + more), "kill")
+        self.wait_for_log(p, "reading paused")
         self.stop(p, signal.SIGKILL)  # what it held in memory is gone
         os.remove(self.filler)
 
-        again = self.start_on_port()
-        seen, _ = self.settle(again, 2 * LINES, lambda s: tc.write_lines(path, [s], "kill"))
-        # Nothing lost; sent again at most what was acknowledged after the last write.
-        self.assert_exactly_once(seen, range(2 * LINES + 1), allow_repeats=LINES)
+        again = self.start()
+        seen, _ = self.settle(again, LINES + more, lambda s: tc.write_lines(path, [s], "kill"), timeout=60)
+        repeated = sum(count - 1 for count in seen.values() if count > 1)
+        # The bound, the batch in flight (MAX_IN_FLIGHT=1) and the one being filled: 3 MiB of lines.
+        self.assert_exactly_once(seen, range(LINES + more + 1), allow_repeats=3 * 2**20 // len(tc.line(0, "kill")))
+        self.assertLess(repeated, more, "the pause kept what was repeated below everything written")
         self.stop(again)
 
     def test_a_disk_full_at_start_is_no_crash_loop(self):
