@@ -114,8 +114,10 @@ class StateFaultsTest(tc.TailTestCase):
         mf.wait_until(lambda: checkpointed_lines(self.state, path) == LINES, 20 * tc.SLOW, what="the checkpoint")
 
         self.fill()
+        tc.write_lines(path, range(LINES, LINES + 100), "kill")  # its checkpoint fails
+        self.wait_for_log(p, "cannot write checkpoints")
         more = 40_000  # about 3.4 MB: more than the bound
-        tc.write_lines(path, range(LINES, LINES + more), "kill")
+        tc.write_lines(path, range(LINES + 100, LINES + more), "kill")
         self.wait_for_log(p, "reading paused")
         self.stop(p, signal.SIGKILL)  # what it held in memory is gone
         os.remove(self.filler)
