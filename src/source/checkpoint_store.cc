@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -75,10 +76,12 @@ std::string unescape_path(std::string_view text) {
   return out;
 }
 
-void write_all(int fd, const std::string& data, const std::string& path) {
+// Writes all of `data` at `offset` (pwrite) or at the current position.
+void write_all(int fd, std::string_view data, const std::string& path, std::optional<off_t> offset = std::nullopt) {
   std::size_t done = 0;
   while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    const ssize_t n = offset ? ::pwrite(fd, data.data() + done, data.size() - done, *offset + static_cast<off_t>(done))
+                             : ::write(fd, data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       fail("cannot write", path);
@@ -87,9 +90,22 @@ void write_all(int fd, const std::string& data, const std::string& path) {
   }
 }
 
-// What one state file holds. A file written by this version ends with
-// "end <sequence>", so one cut short (a crash of the machine before its data
-// reached the disk) is told from a whole one.
+// FNV-1a: enough to tell a whole file from one a crash cut or mixed.
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+// What one state file holds. It ends with "end <sequence> <hash>", the hash
+// of every byte before that line, so a file cut short or rewritten in place
+// only in part is told from a whole one; bytes after a whole trailer (a
+// longer version's tail, not yet truncated) are ignored. A file of an older
+// version ends with "end <sequence>" and was written by rename: whole when
+// that line is its last.
 struct StateFile {
   bool exists = false;
   bool header_ok = false;
@@ -100,22 +116,50 @@ struct StateFile {
 
 constexpr std::string_view kTrailer = "end ";
 
+bool read_whole(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = std::move(text).str();
+  return true;
+}
+
 StateFile read_state(const std::string& path) {
   StateFile state;
-  std::ifstream in(path);
-  if (!in) return state;
+  std::string text;
+  if (!read_whole(path, text)) return state;
   state.exists = true;
-  std::string line;
-  if (!std::getline(in, line) || line != kHeader) return state;
+  std::size_t pos = 0;
+  const auto next_line = [&](std::string_view& line) {
+    if (pos >= text.size()) return false;
+    const std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) {
+      line = std::string_view(text).substr(pos);
+      pos = text.size();
+    } else {
+      line = std::string_view(text).substr(pos, end - pos);
+      pos = end + 1;
+    }
+    return true;
+  };
+  std::string_view line;
+  if (!next_line(line) || line != kHeader) return state;
   state.header_ok = true;
-  while (std::getline(in, line)) {
-    if (line.rfind(kTrailer, 0) == 0) {
-      std::istringstream fields(line.substr(kTrailer.size()));
-      state.complete = static_cast<bool>(fields >> state.sequence) && in.peek() == std::char_traits<char>::eof();
+  for (std::size_t line_start = pos; next_line(line); line_start = pos) {
+    if (line.starts_with(kTrailer)) {
+      std::istringstream fields{std::string(line.substr(kTrailer.size()))};
+      std::uint64_t hash = 0;
+      if (!(fields >> state.sequence)) continue;
+      if (fields >> std::hex >> hash) {
+        state.complete = hash == fnv1a(std::string_view(text).substr(0, line_start));
+      } else {
+        state.complete = pos == text.size();
+      }
       if (state.complete) break;
       continue;
     }
-    std::istringstream fields(line);
+    std::istringstream fields{std::string(line)};
     Checkpoint cp;
     if (!(fields >> cp.device >> cp.inode >> cp.fingerprint.length >> std::hex >> cp.fingerprint.hash >> std::dec >>
           cp.offset)) {
@@ -137,8 +181,11 @@ std::string serialize(const std::vector<Checkpoint>& checkpoints, std::uint64_t 
     out << cp.device << ' ' << cp.inode << ' ' << cp.fingerprint.length << ' ' << std::hex << cp.fingerprint.hash
         << std::dec << ' ' << cp.offset << ' ' << escape_path(cp.path) << '\n';
   }
-  out << kTrailer << sequence << '\n';
-  return out.str();
+  std::string text = std::move(out).str();
+  const std::uint64_t hash = fnv1a(text);
+  std::ostringstream trailer;
+  trailer << kTrailer << sequence << ' ' << std::hex << hash << '\n';
+  return text + trailer.str();
 }
 
 // Replaces `path` by rename. When `durable`, the data reaches the disk before
@@ -149,7 +196,8 @@ void replace_file(const std::string& dir, const std::string& path, const std::st
   if (fd < 0) fail("cannot create", tmp);
   try {
     write_all(fd, text, tmp);
-    if (durable && ::fsync(fd) != 0) fail("cannot fsync", tmp);
+    // fdatasync: a new file's size is part of what it flushes.
+    if (durable && ::fdatasync(fd) != 0) fail("cannot fsync", tmp);
   } catch (...) {
     ::close(fd);
     throw;
@@ -223,12 +271,13 @@ void CheckpointStore::write(bool durable) {
       } else {
         sync_pending_ = true;
       }
-      replace_file(dir_, path_, text, false);
+      write_in_place(text);
     }
     failure_.clear();
     failure_errno_ = 0;
     backoff_ = kFirstRetry;
   } catch (const StateError& e) {
+    close_in_place();  // the folder may be another one by the retry
     failure_ = e.what();
     failure_errno_ = e.error();
     retry_at_ = clock_.now() + backoff_;
@@ -245,6 +294,33 @@ std::optional<CheckpointStore::time_point> CheckpointStore::sync_due() const {
 
 void CheckpointStore::sync() {
   if (!failure_.empty() || sync_pending_) write(true);
+}
+
+CheckpointStore::~CheckpointStore() { close_in_place(); }
+
+void CheckpointStore::write_in_place(const std::string& text) {
+  // Removed (with its folder, say): writing on would go nowhere. A folder
+  // replaced whole shows at the next write of the synced copy.
+  if (struct stat st {}; fd_ >= 0 && ::fstat(fd_, &st) == 0 && st.st_nlink == 0) close_in_place();
+  if (fd_ < 0) {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) fail("cannot open", path_);
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) fail("cannot stat", path_);
+    size_in_place_ = static_cast<std::uint64_t>(st.st_size);
+  }
+  write_all(fd_, text, path_, 0);
+  // A longer tail left behind is ignored by the loader (the trailer's hash
+  // ends the file), so the truncation only tidies.
+  if (text.size() < size_in_place_ && ::ftruncate(fd_, static_cast<off_t>(text.size())) != 0) {
+    fail("cannot truncate", path_);
+  }
+  size_in_place_ = text.size();
+}
+
+void CheckpointStore::close_in_place() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 void CheckpointStore::write_synced(const std::string& text) {

@@ -4,21 +4,25 @@
 // A file is known by device + inode and a fingerprint of its first bytes, so a
 // reused inode is not mistaken for the file it replaced.
 //
-// Every save() replaces the state file `checkpoints` by rename, so a crash of
-// the process leaves the old or the new positions, never a mix. Reaching the
-// disk (fsync) is what costs: with a sync interval, a save is made durable at
-// most that often, as a second file `checkpoints.synced` written with fsync.
-// After a crash of the machine the newer complete one of the two is used: the
-// positions are at most one interval old, which repeats lines, never loses any.
-// The first save of a run is always made durable: nothing was synced yet,
-// whatever the clock reads.
+// Reaching the disk (fsync) is what costs: with a sync interval, a save is
+// made durable at most that often, as a second file `checkpoints.synced`
+// replaced by rename and fdatasync'ed. Between those, every save() rewrites
+// the state file `checkpoints` in place (one pwrite: no new file, rename or
+// journal entry per acknowledged batch). Each file ends with a hash of its
+// content, so one cut short or written in part (a crash of the machine, or
+// of the process in the middle of a write) is told from a whole one, and the
+// newer whole one of the two is used: the positions are at most one
+// interval old, which repeats lines, never loses any. The first save of a
+// run is always made durable: nothing was synced yet, whatever the clock
+// reads. With no sync interval, every save replaces `checkpoints` by rename
+// and fdatasync.
 //
 // A write that fails (a full or read-only file system, a quota, an I/O
 // error, the folder removed or replaced) does not throw: the positions stay
 // in memory, failure() says why, and sync() (due at sync_due(), with a
 // backoff from 100 ms doubling to 30 s) or a save() after that time writes
-// them again, re-creating the folder if it went. The first write that succeeds after
-// a failure is durable.
+// them again, re-creating the folder if it went. The first write that
+// succeeds after a failure is durable.
 
 #include <chrono>
 #include <cstdint>
@@ -50,6 +54,9 @@ class CheckpointStore {
   explicit CheckpointStore(std::string state_dir,
                            std::chrono::milliseconds sync_interval = std::chrono::milliseconds(0),
                            const MonotonicClock& clock = cw::steady_clock());
+  ~CheckpointStore();
+  CheckpointStore(const CheckpointStore&) = delete;
+  CheckpointStore& operator=(const CheckpointStore&) = delete;
 
   std::optional<Checkpoint> find(std::uint64_t device, std::uint64_t inode) const;
   // Replaces the whole set (files no longer tracked are pruned) and persists
@@ -74,6 +81,8 @@ class CheckpointStore {
   // Writes the set (`durable`: the synced copy too); a failure is recorded,
   // not thrown.
   void write(bool durable);
+  void write_in_place(const std::string& text);  // `checkpoints`, kept open
+  void close_in_place();
 
   std::string dir_;
   std::string path_;
@@ -88,6 +97,8 @@ class CheckpointStore {
   int failure_errno_ = 0;
   time_point retry_at_{};
   std::chrono::milliseconds backoff_{100};
+  int fd_ = -1;  // of `checkpoints`, once written in place
+  std::uint64_t size_in_place_ = 0;
 };
 
 }  // namespace cw::source

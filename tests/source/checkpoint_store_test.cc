@@ -1,6 +1,7 @@
 #include "source/checkpoint_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -190,7 +191,7 @@ TEST(CheckpointStore, ReloadTakesTheNewerWholeFileOfTheTwo) {
     EXPECT_EQ(store.all()[0].offset, 200u);
     // Later saves count on from the newer one, so they win the next reload.
     store.save({checkpoint(7, 300, "a.log")});
-    EXPECT_NE(read_file(dir / "checkpoints").find("end 6\n"), std::string::npos);
+    EXPECT_NE(read_file(dir / "checkpoints").find("end 6 "), std::string::npos);
   }
 }
 
@@ -225,6 +226,53 @@ TEST(CheckpointStore, AStateFolderThatIsAFileThrows) {
   TempDir dir;
   write_file(dir / "file", "x");
   EXPECT_THROW(CheckpointStore{dir / "file"}, std::runtime_error);
+}
+
+TEST(CheckpointStore, BetweenSyncsSavesRewriteTheStateFileInPlace) {
+  TempDir dir;
+  ManualClock clock;
+  CheckpointStore store(dir.path(), std::chrono::hours(1), clock);
+  store.save({checkpoint(1, 10, "a.log"), checkpoint(2, 10, "b.log")});
+  struct stat before {};
+  ASSERT_EQ(::stat((dir / "checkpoints").c_str(), &before), 0);
+  store.save({checkpoint(1, 20, "a.log")});  // shorter: the tail is cut
+  store.save({checkpoint(1, 30, "a.log")});
+  struct stat after {};
+  ASSERT_EQ(::stat((dir / "checkpoints").c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);  // no new file
+  const std::string text = read_file(dir / "checkpoints");
+  EXPECT_EQ(text.find("b.log"), std::string::npos);
+  EXPECT_EQ(CheckpointStore(dir.path()).all()[0].offset, 30u);
+}
+
+TEST(CheckpointStore, AStateFileWrittenInPartFallsBackToTheSyncedCopy) {
+  TempDir dir;
+  ManualClock clock;
+  {
+    CheckpointStore store(dir.path(), std::chrono::hours(1), clock);
+    store.save({checkpoint(1, 10, "a.log")});  // synced
+    store.save({checkpoint(1, 123456, "a.log")});
+  }
+  std::string text = read_file(dir / "checkpoints");
+  const std::size_t at = text.find("123456");
+  ASSERT_NE(at, std::string::npos);
+  text[at] = '9';  // a write that reached only some of the bytes
+  write_file(dir / "checkpoints", text);
+  EXPECT_EQ(CheckpointStore(dir.path()).all()[0].offset, 10u);
+}
+
+TEST(CheckpointStore, BytesAfterAWholeFileAreIgnored) {
+  TempDir dir;
+  {
+    CheckpointStore store(dir.path(), std::chrono::hours(1));
+    store.save({checkpoint(1, 10, "a.log")});
+    store.save({checkpoint(1, 20, "a.log")});
+  }
+  // A longer version's tail, left when a crash came between write and truncate.
+  write_file(dir / "checkpoints", read_file(dir / "checkpoints") + "64769 2 1024 ab 99 b.log\nend 1 0\n");
+  const CheckpointStore reloaded(dir.path());
+  ASSERT_EQ(reloaded.all().size(), 1u);
+  EXPECT_EQ(reloaded.all()[0].offset, 20u);
 }
 
 TEST(CheckpointStore, AFolderThatGoesAwayIsAFailureRetriedWithBackoffNotAThrow) {
