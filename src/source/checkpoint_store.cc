@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 namespace cw::source {
 namespace {
@@ -21,19 +22,10 @@ constexpr std::string_view kHeader = "cw-sidecar checkpoints v1";
 constexpr std::chrono::milliseconds kFirstRetry{100};
 constexpr std::chrono::milliseconds kLongestRetry{30'000};
 
-// A system call on the state folder failed; `error` is its errno.
-class StateError : public std::runtime_error {
- public:
-  StateError(const std::string& what, int error) : std::runtime_error(what), error_(error) {}
-  int error() const { return error_; }
-
- private:
-  int error_;
-};
-
+// A system call on the state folder failed: "<what> <path>: <strerror>",
+// with the errno as the code.
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-  const int error = errno;
-  throw StateError(what + " " + path + ": " + std::strerror(error), error);
+  throw std::system_error(errno, std::generic_category(), what + " " + path);
 }
 
 void make_dirs(const std::string& dir) {
@@ -276,10 +268,10 @@ void CheckpointStore::write(bool durable) {
     failure_.clear();
     failure_errno_ = 0;
     backoff_ = kFirstRetry;
-  } catch (const StateError& e) {
+  } catch (const std::system_error& e) {
     close_in_place();  // the folder may be another one by the retry
     failure_ = e.what();
-    failure_errno_ = e.error();
+    failure_errno_ = e.code().value();
     retry_at_ = clock_.now() + backoff_;
     backoff_ = std::min(backoff_ * 2, kLongestRetry);
   }
