@@ -295,11 +295,14 @@ void CheckpointStore::write_in_place(const std::string& text) {
   // replaced whole shows at the next write of the synced copy.
   if (struct stat st {}; fd_ >= 0 && ::fstat(fd_, &st) == 0 && st.st_nlink == 0) close_in_place();
   if (fd_ < 0) {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // The first write of a run (or after a failure) replaces the file whole:
+    // what is there may be of the older format, whose trailer has no hash,
+    // and a write in part over it could pass for a whole file.
+    replace_file(dir_, path_, text, false);
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
     if (fd_ < 0) fail("cannot open", path_);
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0) fail("cannot stat", path_);
-    size_in_place_ = static_cast<std::uint64_t>(st.st_size);
+    size_in_place_ = text.size();
+    return;
   }
   write_all(fd_, text, path_, 0);
   // A longer tail left behind is ignored by the loader (the trailer's hash

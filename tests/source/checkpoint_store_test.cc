@@ -245,6 +245,22 @@ TEST(CheckpointStore, BetweenSyncsSavesRewriteTheStateFileInPlace) {
   EXPECT_EQ(CheckpointStore(dir.path()).all()[0].offset, 30u);
 }
 
+TEST(CheckpointStore, TheFirstWriteOfARunReplacesTheFileWhole) {
+  // An older version's file has no hash: written over in part, it could pass
+  // for a whole one. So the first write of a run is a new file.
+  TempDir dir;
+  write_file(dir / "checkpoints", std::string(kHeader) + "1 7 1024 ab 100 a.log\nend 3\n");
+  struct stat before {};
+  ASSERT_EQ(::stat((dir / "checkpoints").c_str(), &before), 0);
+  ManualClock clock;
+  CheckpointStore store(dir.path(), std::chrono::hours(1), clock);
+  ASSERT_EQ(store.all().size(), 1u);
+  store.save({checkpoint(7, 200, "a.log")});
+  struct stat after {};
+  ASSERT_EQ(::stat((dir / "checkpoints").c_str(), &after), 0);
+  EXPECT_NE(before.st_ino, after.st_ino);
+}
+
 TEST(CheckpointStore, AStateFileWrittenInPartFallsBackToTheSyncedCopy) {
   TempDir dir;
   ManualClock clock;
