@@ -28,17 +28,20 @@ HealthVerdict judge_health(const Counters& counters, std::int64_t now_ms, std::c
   if (counters.waiting_for_state_lock.load(std::memory_order_relaxed)) return {true, "waiting for the state lock"};
   HealthVerdict verdict = judge_health(counters.failing_since_ms.load(std::memory_order_relaxed),
                                        counters.oldest_unacked_ms.load(std::memory_order_relaxed), now_ms, stuck_after);
-  const std::int64_t since = counters.checkpoint_failing_since_ms.load(std::memory_order_relaxed);
-  if (!verdict.healthy || since <= 0) return verdict;
+  // Acquire: the reason was stored before the time.
+  const std::int64_t since = counters.checkpoint_failing_since_ms.load(std::memory_order_acquire);
+  if (since <= 0) return verdict;
   const std::int64_t failing_ms = std::max<std::int64_t>(0, now_ms - since);
   // strerrordesc_np: strerror() may share a buffer with other threads.
   const char* what = ::strerrordesc_np(counters.checkpoint_error.load(std::memory_order_relaxed));
-  std::string reason = "cannot write checkpoints to STATE_DIR: " + std::string(what != nullptr ? what : "unknown error") +
-                       " (for " + std::to_string(failing_ms / 1000) + " s)";
+  const std::string checkpoints = "cannot write checkpoints to STATE_DIR: " +
+                                  std::string(what != nullptr ? what : "unknown error") + " (for " +
+                                  std::to_string(failing_ms / 1000) + " s)";
+  if (!verdict.healthy) return {false, verdict.reason + "; " + checkpoints};
   if (failing_ms < std::chrono::duration_cast<std::chrono::milliseconds>(stuck_after).count()) {
-    return {true, std::move(reason)};
+    return {true, checkpoints};
   }
-  return {false, reason + " (HEALTH_STUCK_AFTER_S=" + std::to_string(stuck_after.count()) + ")"};
+  return {false, checkpoints + " (HEALTH_STUCK_AFTER_S=" + std::to_string(stuck_after.count()) + ")"};
 }
 
 }  // namespace cw::app

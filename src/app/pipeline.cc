@@ -194,17 +194,19 @@ void Pipeline::note_checkpoint_state() {
   p_.counters.checkpoint_unsaved_bytes.store(static_cast<std::int64_t>(unsaved_bytes_), std::memory_order_relaxed);
   // Once per change of reason: each retry fails the same way.
   if (error == checkpoint_errno_) return;
-  // The reason first: the health thread reads it once the time is set.
-  p_.counters.checkpoint_error.store(error, std::memory_order_relaxed);
+  // The health thread reads the reason once it sees the time (acquire):
+  // the reason is stored before a time, and cleared after it.
   if (error == 0) {
     p_.log.info("checkpoints are written again");
-    p_.counters.checkpoint_failing_since_ms.store(0, std::memory_order_relaxed);
+    p_.counters.checkpoint_failing_since_ms.store(0, std::memory_order_release);
+    p_.counters.checkpoint_error.store(0, std::memory_order_relaxed);
   } else {
     p_.log.error("cannot write checkpoints (" + p_.checkpoints.failure() +
                  "): keeping the positions in memory and retrying; a crash now would send again what was "
                  "acknowledged since the last write");
+    p_.counters.checkpoint_error.store(error, std::memory_order_relaxed);
     if (checkpoint_errno_ == 0) {
-      p_.counters.checkpoint_failing_since_ms.store(epoch_ms(), std::memory_order_relaxed);
+      p_.counters.checkpoint_failing_since_ms.store(epoch_ms(), std::memory_order_release);
       at_risk_base_ = unsaved_bytes_;
       read_when_failing_ = p_.counters.bytes_read.load(std::memory_order_relaxed);
     }

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
+#include <iomanip>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -28,14 +30,33 @@ constexpr std::chrono::milliseconds kLongestRetry{30'000};
   throw std::system_error(errno, std::generic_category(), what + " " + path);
 }
 
+// Makes the names in `dir` durable (a rename, a new entry). Some file
+// systems cannot sync a folder (EINVAL), which is harmless.
+void sync_folder(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail("cannot open state folder", dir);
+  const bool synced = ::fsync(fd) == 0 || errno == EINVAL;
+  const int error = errno;
+  ::close(fd);
+  if (!synced) {
+    errno = error;
+    fail("cannot fsync state folder", dir);
+  }
+}
+
 void make_dirs(const std::string& dir) {
   std::string partial;
   std::size_t pos = 0;
   while (pos != std::string::npos) {
     pos = dir.find('/', pos + 1);
+    const std::string parent = !partial.empty() ? partial : dir.starts_with('/') ? "/" : ".";
     partial = dir.substr(0, pos);
     if (partial.empty()) continue;
-    if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create state folder", partial);
+    if (::mkdir(partial.c_str(), 0755) == 0) {
+      sync_folder(parent);  // a crash of the machine must not lose the new folder with what it will hold
+    } else if (errno != EEXIST) {
+      fail("cannot create state folder", partial);
+    }
   }
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0) fail("cannot use state folder", dir);
@@ -92,21 +113,43 @@ std::uint64_t fnv1a(std::string_view text) {
   return hash;
 }
 
-// What one state file holds. It ends with "end <sequence> <hash>", the hash
-// of every byte before that line, so a file cut short or rewritten in place
-// only in part is told from a whole one; bytes after a whole trailer (a
-// longer version's tail, not yet truncated) are ignored. A file of an older
-// version ends with "end <sequence>" and was written by rename: whole when
-// that line is its last.
+// What one state file holds. This version's files say so on their second
+// line ("hashed", which older versions skip as a damaged line, so they still
+// read these files) and end with "end <sequence> <16 hex digits>", the FNV-1a
+// hash of every byte before that line: a file cut short or rewritten in place
+// only in part is told from a whole one, and bytes after a whole trailer (a
+// longer version's tail, not yet truncated) are ignored. Only a file without
+// the marker, written by an older version by rename, may end with
+// "end <sequence>": whole when that line is its last.
 struct StateFile {
   bool exists = false;
   bool header_ok = false;
+  bool hashed = false;
   bool complete = false;
   std::uint64_t sequence = 0;
   std::vector<Checkpoint> checkpoints;
 };
 
 constexpr std::string_view kTrailer = "end ";
+constexpr std::string_view kHashedMarker = "hashed";
+
+// "<decimal>" (no hash) or "<decimal> <16 hex digits>", nothing else.
+bool parse_trailer(std::string_view rest, std::uint64_t& sequence, std::optional<std::uint64_t>& hash) {
+  const char* end = rest.data() + rest.size();
+  const auto [after_sequence, ec] = std::from_chars(rest.data(), end, sequence);
+  if (ec != std::errc() || after_sequence == rest.data()) return false;
+  if (after_sequence == end) {
+    hash.reset();
+    return true;
+  }
+  const std::string_view digits(after_sequence, static_cast<std::size_t>(end - after_sequence));
+  if (digits.size() != 17 || digits.front() != ' ') return false;
+  std::uint64_t value = 0;
+  const auto [after_hash, hash_ec] = std::from_chars(digits.data() + 1, end, value, 16);
+  if (hash_ec != std::errc() || after_hash != end) return false;
+  hash = value;
+  return true;
+}
 
 bool read_whole(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
@@ -138,17 +181,26 @@ StateFile read_state(const std::string& path) {
   std::string_view line;
   if (!next_line(line) || line != kHeader) return state;
   state.header_ok = true;
+  const std::size_t after_header = pos;
+  if (next_line(line) && line == kHashedMarker) {
+    state.hashed = true;
+  } else {
+    pos = after_header;
+  }
   for (std::size_t line_start = pos; next_line(line); line_start = pos) {
     if (line.starts_with(kTrailer)) {
-      std::istringstream fields{std::string(line.substr(kTrailer.size()))};
-      std::uint64_t hash = 0;
-      if (!(fields >> state.sequence)) continue;
-      if (fields >> std::hex >> hash) {
-        state.complete = hash == fnv1a(std::string_view(text).substr(0, line_start));
+      std::uint64_t sequence = 0;
+      std::optional<std::uint64_t> hash;
+      if (!parse_trailer(line.substr(kTrailer.size()), sequence, hash)) continue;
+      if (state.hashed) {
+        state.complete = hash && *hash == fnv1a(std::string_view(text).substr(0, line_start));
       } else {
-        state.complete = pos == text.size();
+        state.complete = !hash && pos == text.size();
       }
-      if (state.complete) break;
+      if (state.complete) {
+        state.sequence = sequence;
+        break;
+      }
       continue;
     }
     std::istringstream fields{std::string(line)};
@@ -168,7 +220,7 @@ StateFile read_state(const std::string& path) {
 
 std::string serialize(const std::vector<Checkpoint>& checkpoints, std::uint64_t sequence) {
   std::ostringstream out;
-  out << kHeader << '\n';
+  out << kHeader << '\n' << kHashedMarker << '\n';
   for (const auto& cp : checkpoints) {
     out << cp.device << ' ' << cp.inode << ' ' << cp.fingerprint.length << ' ' << std::hex << cp.fingerprint.hash
         << std::dec << ' ' << cp.offset << ' ' << escape_path(cp.path) << '\n';
@@ -176,7 +228,7 @@ std::string serialize(const std::vector<Checkpoint>& checkpoints, std::uint64_t 
   std::string text = std::move(out).str();
   const std::uint64_t hash = fnv1a(text);
   std::ostringstream trailer;
-  trailer << kTrailer << sequence << ' ' << std::hex << hash << '\n';
+  trailer << kTrailer << sequence << ' ' << std::hex << std::setw(16) << std::setfill('0') << hash << '\n';
   return text + trailer.str();
 }
 
@@ -196,12 +248,7 @@ void replace_file(const std::string& dir, const std::string& path, const std::st
   }
   ::close(fd);
   if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot rename into", path);
-  if (!durable) return;
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);  // makes the rename durable; some filesystems refuse, which is harmless
-    ::close(dir_fd);
-  }
+  if (durable) sync_folder(dir);
 }
 
 }  // namespace
@@ -221,13 +268,15 @@ CheckpointStore::CheckpointStore(std::string state_dir, std::chrono::millisecond
     sequence_ = newer.sequence;
     checkpoints_ = std::move(newer.checkpoints);
   } else if (latest.exists) {
-    // Written by a version before the trailer, or cut short with no synced
-    // copy to fall back on: what it holds is still no further than accepted.
     if (!latest.header_ok) {
       throw std::runtime_error("unrecognised checkpoint file " + path_ + " (expected '" + std::string(kHeader) +
                                "')");
     }
-    checkpoints_ = std::move(latest.checkpoints);
+    // Written by a version before the trailer, by rename: what it holds is
+    // no further than accepted. A hashed file that is not whole (and no
+    // whole synced copy) says nothing: its lines may be spliced from two
+    // versions, and the files are read again from where nothing says.
+    if (!latest.hashed) checkpoints_ = std::move(latest.checkpoints);
   }
 }
 

@@ -277,6 +277,44 @@ TEST(CheckpointStore, AStateFileWrittenInPartFallsBackToTheSyncedCopy) {
   EXPECT_EQ(CheckpointStore(dir.path()).all()[0].offset, 10u);
 }
 
+TEST(CheckpointStore, AHashedFileIsWholeOnlyWithItsHashInFull) {
+  // A torn trailer must not pass for an older version's trailer, which has
+  // no hash: a hash field cut, grown or gone makes the file not whole.
+  TempDir dir;
+  {
+    CheckpointStore store(dir.path(), std::chrono::hours(1));
+    store.save({checkpoint(1, 10, "a.log")});  // synced
+    store.save({checkpoint(1, 20, "a.log")});
+  }
+  const std::string whole = read_file(dir / "checkpoints");
+  const std::size_t trailer = whole.rfind("end ");
+  ASSERT_NE(trailer, std::string::npos);
+  const std::string hash = whole.substr(whole.rfind(' ') + 1, 16);
+  ASSERT_EQ(hash.size(), 16u);
+  for (const std::string& end : {std::string("end 2\n"), "end 2 " + hash + "0\n", "end 2 " + hash.substr(1) + "\n",
+                                 "end 2 " + hash + " \n"}) {
+    SCOPED_TRACE(end);
+    write_file(dir / "checkpoints", whole.substr(0, trailer) + end);
+    EXPECT_EQ(CheckpointStore(dir.path()).all()[0].offset, 10u);  // the synced copy
+  }
+  write_file(dir / "checkpoints", whole);
+  EXPECT_EQ(CheckpointStore(dir.path()).all()[0].offset, 20u);
+}
+
+TEST(CheckpointStore, AHashedFileNotWholeWithNoSyncedCopySaysNothing) {
+  TempDir dir;
+  {
+    CheckpointStore store(dir.path(), std::chrono::hours(1));
+    store.save({checkpoint(1, 10, "a.log")});
+    store.save({checkpoint(1, 123456, "a.log")});
+  }
+  std::string text = read_file(dir / "checkpoints");
+  text[text.find("123456")] = '9';
+  write_file(dir / "checkpoints", text);
+  std::filesystem::remove(dir / "checkpoints.synced");
+  EXPECT_TRUE(CheckpointStore(dir.path()).all().empty());  // read again from the start: never past what was accepted
+}
+
 TEST(CheckpointStore, BytesAfterAWholeFileAreIgnored) {
   TempDir dir;
   {
