@@ -1,4 +1,3 @@
-#include "common/message_limit.h"
 #include "app/config.h"
 
 #include <sys/stat.h>
@@ -7,15 +6,15 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 
 #include "app/dotenv.h"
 #include "app/listen_address.h"
 #include "aws/imds_client.h"
 #include "aws/shared_config.h"
+#include "common/message_limit.h"
+#include "common/read_file.h"
 
 namespace cw::app {
 namespace {
@@ -205,12 +204,9 @@ void validate_stream_prefix(const std::string& prefix) {
 }
 
 std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("cannot read dotenv file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw ConfigError("cannot read dotenv file " + path);
-  return text.str();
+  std::optional<std::string> text = read_file(path);
+  if (!text) throw ConfigError("cannot read dotenv file " + path);
+  return std::move(*text);
 }
 
 using Flags = std::map<std::string, std::string, std::less<>>;

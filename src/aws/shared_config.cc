@@ -1,20 +1,12 @@
 #include "aws/shared_config.h"
 
-#include <fstream>
-#include <sstream>
+#include <optional>
 
+#include "common/read_file.h"
 #include "common/text.h"
 
 namespace cw::aws {
 namespace {
-
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string home_path(const Environment& env, std::string_view relative) {
   return env.get_or("HOME", "") + "/" + std::string(relative);

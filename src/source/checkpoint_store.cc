@@ -7,14 +7,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
 #include <iomanip>
 #include <limits>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "common/read_file.h"
 
 namespace cw::source {
 namespace {
@@ -103,16 +103,6 @@ void write_all(int fd, std::string_view data, const std::string& path, std::opti
   }
 }
 
-// FNV-1a: enough to tell a whole file from one a crash cut or mixed.
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 // What one state file holds. This version's files say so on their second
 // line ("hashed", which older versions skip as a damaged line, so they still
 // read these files) and end with "end <sequence> <16 hex digits>", the FNV-1a
@@ -151,19 +141,11 @@ bool parse_trailer(std::string_view rest, std::uint64_t& sequence, std::optional
   return true;
 }
 
-bool read_whole(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  out = std::move(text).str();
-  return true;
-}
-
 StateFile read_state(const std::string& path) {
   StateFile state;
-  std::string text;
-  if (!read_whole(path, text)) return state;
+  const std::optional<std::string> read = read_file(path);
+  if (!read) return state;
+  const std::string& text = *read;
   state.exists = true;
   std::size_t pos = 0;
   const auto next_line = [&](std::string_view& line) {

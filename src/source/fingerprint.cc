@@ -12,13 +12,17 @@ Fingerprint fingerprint_of(int fd, std::uint32_t length) {
   Fingerprint fp;
   if (n <= 0) return fp;
   fp.length = static_cast<std::uint32_t>(n);
+  fp.hash = fnv1a(std::string_view(buffer, static_cast<std::size_t>(n)));
+  return fp;
+}
+
+std::uint64_t fnv1a(std::string_view bytes) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (ssize_t i = 0; i < n; ++i) {
-    hash ^= static_cast<unsigned char>(buffer[i]);
+  for (const char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
     hash *= 0x100000001b3ULL;
   }
-  fp.hash = hash;
-  return fp;
+  return hash;
 }
 
 }  // namespace cw::source

@@ -4,6 +4,7 @@
 // replaced; the reader takes it, the checkpoints keep it.
 
 #include <cstdint>
+#include <string_view>
 
 namespace cw::source {
 
@@ -14,6 +15,10 @@ struct Fingerprint {
 };
 
 inline constexpr std::uint32_t kFingerprintBytes = 1024;
+
+// FNV-1a 64: the fingerprint's hash, and the check of a checkpoint file's
+// content (enough to tell a whole file from one a crash cut or mixed).
+std::uint64_t fnv1a(std::string_view bytes);
 
 // Reads the fingerprint of an open file: up to `length` bytes from offset 0
 // (kFingerprintBytes when length is 0).

@@ -2,21 +2,17 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <optional>
 
 #include "aws/credentials/provider.h"
+#include "common/read_file.h"
 
 namespace cw::aws {
 
 std::string read_secret_file(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw CredentialsError(std::string(what) + " " + path + " cannot be read: " + std::strerror(errno));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string value = text.str();
+  std::optional<std::string> text = read_file(path);
+  if (!text) throw CredentialsError(std::string(what) + " " + path + " cannot be read: " + std::strerror(errno));
+  std::string value = std::move(*text);
   while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' ' ||
                             value.back() == '\t')) {
     value.pop_back();
