@@ -1,6 +1,6 @@
 #include "app/check.h"
 
-#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -9,6 +9,7 @@
 #include "aws/iso8601.h"
 #include "cloudwatch/logs_client.h"
 #include "cloudwatch/request_body.h"
+#include "common/clock.h"
 
 namespace cw::app {
 namespace {
@@ -67,8 +68,7 @@ int run_check(const Config& config, const aws::Endpoint& endpoint, const aws::Pr
 
   bool delivered = false;
   if (config.check_probe) {
-    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::int64_t now_ms = epoch_ms();
     const std::string body = cloudwatch::put_events_head(config.log_group, stream) +
                              cloudwatch::event_json(now_ms, R"({"message":"cw-sidecar --check probe"})") +
                              std::string(cloudwatch::kPutEventsTail);
