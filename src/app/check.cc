@@ -30,7 +30,7 @@ std::string failure(const cloudwatch::ApiError& error, std::string_view permissi
 }  // namespace
 
 int run_check(const Config& config, const aws::Endpoint& endpoint, const aws::ProviderOptions& options,
-              const std::string& stream) {
+              const std::string& group, const std::string& stream) {
   report("ok", "region " + config.region);
   report("ok", "endpoint " + endpoint.url + " (signing region " + endpoint.region + ")");
   std::unique_ptr<aws::CredentialsProvider> credentials;
@@ -61,20 +61,20 @@ int run_check(const Config& config, const aws::Endpoint& endpoint, const aws::Pr
       ok = false;
     }
   };
-  create("CreateLogGroup", cloudwatch::names_body(config.log_group), "log group " + config.log_group,
+  create("CreateLogGroup", cloudwatch::names_body(group), "log group " + group,
          "logs:CreateLogGroup");
-  create("CreateLogStream", cloudwatch::names_body(config.log_group, stream), "log stream " + stream,
+  create("CreateLogStream", cloudwatch::names_body(group, stream), "log stream " + stream,
          "logs:CreateLogStream");
 
   bool delivered = false;
   if (config.check_probe) {
     const std::int64_t now_ms = epoch_ms();
-    const std::string body = cloudwatch::put_events_head(config.log_group, stream) +
+    const std::string body = cloudwatch::put_events_head(group, stream) +
                              cloudwatch::event_json(now_ms, R"({"message":"cw-sidecar --check probe"})") +
                              std::string(cloudwatch::kPutEventsTail);
     const cloudwatch::CallResult result = client.call("PutLogEvents", body);
     if (result.ok) {
-      report("ok", "PutLogEvents: probe event stored in " + config.log_group + "/" + stream);
+      report("ok", "PutLogEvents: probe event stored in " + group + "/" + stream);
       delivered = true;
     } else {
       report("FAIL", "PutLogEvents: " + failure(result.error, "logs:PutLogEvents"));

@@ -15,8 +15,8 @@
 namespace cw::app {
 
 // 0 when the sidecar can deliver, 1 otherwise.
-// `stream` is the stream the sidecar would write to now.
+// `group` and `stream`: where the sidecar would write to now.
 int run_check(const Config& config, const aws::Endpoint& endpoint, const aws::ProviderOptions& options,
-              const std::string& stream);
+              const std::string& group, const std::string& stream);
 
 }  // namespace cw::app

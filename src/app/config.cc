@@ -13,6 +13,7 @@
 #include "app/listen_address.h"
 #include "aws/imds_client.h"
 #include "aws/shared_config.h"
+#include "cloudwatch/name_template.h"
 #include "common/message_limit.h"
 #include "common/read_file.h"
 
@@ -30,7 +31,9 @@ struct Setting {
 constexpr std::array kSettings = {
     Setting{"log-path", {"LOG_PATH", ""}, "current directory", "Folder the application writes its log files into."},
     Setting{"log-extension", {"LOG_EXTENSION", ""}, "log", "Files LOG_PATH/*.<ext> are shipped."},
-    Setting{"log-group", {"LOG_GROUP", ""}, "python_logs_example", "CloudWatch log group (created when missing)."},
+    Setting{"log-group", {"LOG_GROUP", ""}, "python_logs_example",
+            "CloudWatch log group (created when missing); a template with the placeholders of LOG_STREAM_NAME. "
+            "Allowed: letters, digits and . - _ / #; a placeholder's other characters become '_'."},
     Setting{"log-stream-prefix", {"LOG_STREAM_PREFIX", ""}, "default",
             "Stream name is <prefix>_<YYYYMMDD>, local date of the clock (created when missing)."},
     Setting{"region", {"AWS_REGION", "AWS_DEFAULT_REGION"}, "the profile's region, else EC2 instance metadata",
@@ -45,6 +48,10 @@ constexpr std::array kSettings = {
             "Resolve region, endpoint and credentials, create the group and stream, send one probe event, report "
             "what works and what permission is missing; exit 0 when all works, else 1.", true},
     Setting{"check-no-probe", {"", ""}, "off", "With --check: send no probe event.", true},
+    Setting{"validate", {"", ""}, "off",
+            "Check the whole configuration (flags, environment, dotenv file) and print, for each log file present "
+            "now, the group and stream its lines go to (a name with {field:...} or {ecs_*} as its template); no "
+            "network call, nothing written. Exit 0, or 2 with the error.", true},
     Setting{"profile", {"AWS_PROFILE_NAME", "AWS_PROFILE"}, "default",
             "Profile of the shared AWS files. AWS_PROFILE_NAME or the flag use the profile alone; AWS_PROFILE comes after "
             "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN environment keys."},
@@ -95,8 +102,15 @@ constexpr std::array kSettings = {
             "A file read to its end and unchanged this long gives its descriptor back; it is reopened when it "
             "grows. 0: never."},
     Setting{"log-stream-name", {"LOG_STREAM_NAME", ""}, "{prefix}_{date}",
-            "Stream name template: {prefix}, {date} (YYYYMMDD, local date when the batch is opened), {hostname}, "
-            "{file} (log file base name: one stream per file)."},
+            "Stream name template: {prefix}, {date} (YYYYMMDD, local date when the line is read), {hostname}, "
+            "{file} (the log file's name: one stream per file), {file_stem} (api.log: api), {dir} (its folder under "
+            "LOG_PATH, '.' at the top), {env:NAME} (e.g. a pod's POD_NAME), {field:NAME} (the line's top-level string "
+            "field), {ecs_cluster}, {ecs_task_id}, {ecs_family}, {ecs_container} (from the ECS task metadata). "
+            "{env:NAME:-default} and {field:NAME:-default} when unset or empty. ':' and '*' in values become '_'; "
+            "names are cut at 512 bytes. An unknown placeholder is an error."},
+    Setting{"batch-memory-mb", {"BATCH_MEMORY_MB", ""}, "4",
+            "Most MiB of events held in batches being filled, across all streams; when reached, the fullest batch "
+            "is sent. One stream always gets full (1 MiB) batches; many streams busy at once share this."},
     Setting{"max-in-flight", {"MAX_IN_FLIGHT", ""}, "1",
             "Most PutLogEvents requests at once (each on its own connection); halved on throttling. "
             "Each holds a batch of up to 1 MiB in memory; one at a time, while the next batch fills, "
@@ -182,17 +196,14 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-void validate_group(const std::string& group) {
-  if (group.empty() || group.size() > 512) throw ConfigError("LOG_GROUP must be 1-512 characters");
-  for (char c : group) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '-' || c == '_' || c == '/' || c == '#';
-    if (!ok) {
-      throw ConfigError("LOG_GROUP '" + group + "' has '" + std::string(1, c) +
-                        "'; allowed are letters, digits and . - _ / #");
-    }
+// A name template, checked as written (its values are put in at start).
+void check_template(const std::string& text, cloudwatch::NameKind kind, std::string_view setting) {
+  std::vector<std::string> fields;
+  try {
+    cloudwatch::NameTemplate::parse(text, kind, setting, fields);
+  } catch (const cloudwatch::NameTemplateError& e) {
+    throw ConfigError(e.what());
   }
-  if (group.starts_with("aws/")) throw ConfigError("LOG_GROUP must not start with 'aws/' (reserved by AWS)");
 }
 
 void validate_stream_prefix(const std::string& prefix) {
@@ -295,6 +306,8 @@ void read_aws(const Values& v, Config& out) {
     out.region = *region;
   } else if (auto from_profile = shared.get(profile_for_region, "region")) {
     out.region = *from_profile;
+  } else if (out.validate) {
+    out.region = "";  // instance metadata is not asked: --validate makes no network call
   } else if (std::string why; auto from_imds = aws::imds_region(out.env, why)) {
     out.region = *from_imds;  // last, as the SDKs: only when nothing else named one
   } else {
@@ -309,6 +322,7 @@ void read_aws(const Values& v, Config& out) {
                                         .value_or(shared.get(profile_for_region, "use_dualstack_endpoint").value_or("false")));
   out.check = parse_bool("--check", v.get_or_default("check"));
   out.check_probe = !parse_bool("--check-no-probe", v.get_or_default("check-no-probe"));
+  if (!out.check_probe && !out.check) throw ConfigError("--check-no-probe goes with --check");
   out.endpoint_url = v.get("endpoint-url").value_or("");
   out.connect_timeout = parse_ms("CONNECT_TIMEOUT_MS", v.get_or_default("connect-timeout-ms"));
   out.request_timeout = parse_ms("REQUEST_TIMEOUT_MS", v.get_or_default("request-timeout-ms"));
@@ -318,11 +332,11 @@ void read_aws(const Values& v, Config& out) {
 // Group and stream, and how a missing group is created.
 void read_destination(const Values& v, Config& out) {
   out.log_group = v.get_or_default("log-group");
-  validate_group(out.log_group);
+  check_template(out.log_group, cloudwatch::NameKind::kGroup, "LOG_GROUP");
   out.log_stream_prefix = v.get_or_default("log-stream-prefix");
   validate_stream_prefix(out.log_stream_prefix);
   out.stream_template = v.get_or_default("log-stream-name");
-  if (out.stream_template.empty()) throw ConfigError("LOG_STREAM_NAME must not be empty");
+  check_template(out.stream_template, cloudwatch::NameKind::kStream, "LOG_STREAM_NAME");
   out.dead_letter_file = v.get("dead-letter-file").value_or(out.state_dir + "/dead-letter.jsonl");
   if (out.dead_letter_file == "off") out.dead_letter_file.clear();
   if (auto days = v.get("retention-days")) {
@@ -404,6 +418,9 @@ void read_delivery(const Values& v, Config& out) {
   out.max_in_flight = static_cast<int>(parse_positive("MAX_IN_FLIGHT", v.get_or_default("max-in-flight"), "requests"));
   if (out.max_in_flight > 64) throw ConfigError("MAX_IN_FLIGHT must be at most 64");
   out.linger = parse_ms("BATCH_LINGER_MS", v.get_or_default("batch-linger-ms"));
+  const long long budget_mib = parse_positive("BATCH_MEMORY_MB", v.get_or_default("batch-memory-mb"), "MiB");
+  if (budget_mib > 4096) throw ConfigError("BATCH_MEMORY_MB must be at most 4096");
+  out.batch_budget_bytes = static_cast<std::size_t>(budget_mib) << 20;
   out.grace = parse_ms("SHUTDOWN_GRACE_MS", v.get_or_default("shutdown-grace-ms"));
   out.backoff_base = parse_ms("BACKOFF_BASE_MS", v.get_or_default("backoff-base-ms"));
   out.backoff_cap = parse_ms("BACKOFF_CAP_MS", v.get_or_default("backoff-cap-ms"));
@@ -479,6 +496,7 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   }
   if (parse_bool("--healthcheck", v.get_or_default("healthcheck"))) return Command::kHealthcheck;
 
+  out.validate = parse_bool("--validate", v.get_or_default("validate"));
   read_paths(v, out);
   read_destination(v, out);  // after the paths: the dead-letter file is in STATE_DIR
   read_aws(v, out);          // after the checks that need no network (the region may come from IMDS)
@@ -486,7 +504,7 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   read_files(v, out);        // after the paths: INCLUDE defaults to *.<LOG_EXTENSION>
   read_delivery(v, out);
   read_observability(v, out);
-  return Command::kRun;
+  return out.validate ? Command::kValidate : Command::kRun;
 }
 
 }  // namespace cw::app

@@ -32,7 +32,7 @@ class ConfigError : public std::runtime_error {
 struct Config {
   std::string log_path;
   std::string log_extension;
-  std::string log_group;
+  std::string log_group;  // LOG_GROUP, a name template
   std::string log_stream_prefix;
   std::string region;
   std::string endpoint_url;
@@ -50,6 +50,7 @@ struct Config {
   bool once = false;
   bool check = false;        // --check: report what works, then exit
   bool check_probe = true;   // --check sends one probe event unless --check-no-probe
+  bool validate = false;     // --validate: print the routes of the files present, then exit
   std::chrono::milliseconds poll_interval{};
   std::size_t max_message_bytes = 0;
   LogLevel log_level = LogLevel::kInfo;
@@ -68,6 +69,7 @@ struct Config {
 
   // Delivery.
   std::string stream_template;  // LOG_STREAM_NAME; "{prefix}_{date}" as the seed
+  std::size_t batch_budget_bytes = 0;  // BATCH_MEMORY_MB
   int max_in_flight = 0;
   std::chrono::milliseconds linger{};
   std::chrono::milliseconds grace{};
@@ -89,7 +91,7 @@ struct Config {
   aws::Environment env;  // process environment over the dotenv file: credentials read it
 };
 
-enum class Command { kRun, kHelp, kVersion, kHealthcheck };
+enum class Command { kRun, kHelp, kVersion, kHealthcheck, kValidate };
 
 // Throws ConfigError. `process_env` is the process environment snapshot.
 Command parse_command_line(int argc, const char* const* argv, aws::Environment process_env, Config& out);

@@ -18,6 +18,9 @@
 #include "app/healthcheck.h"
 #include "app/metrics_server.h"
 #include "app/pipeline.h"
+#include "app/route.h"
+#include "app/validate.h"
+#include "aws/ecs_task_metadata.h"
 #include "app/shutdown.h"
 #include "app/state_owner.h"
 #include "aws/credentials/chain.h"
@@ -27,7 +30,6 @@
 #include "cloudwatch/delivery.h"
 #include "cloudwatch/logs_client.h"
 #include "cloudwatch/sender_pool.h"
-#include "cloudwatch/stream_namer.h"
 #include "cloudwatch/throttle_governor.h"
 #include "cloudwatch/trouble_log.h"
 #include "common/counters.h"
@@ -69,7 +71,8 @@ app::PipelineOptions pipeline_options(const app::Config& config) {
   options.linger = config.linger;
   options.grace = config.grace;
   options.summary_interval = config.summary_interval;
-  options.log_group = config.log_group;
+  options.log_path = config.log_path;
+  options.batch_budget_bytes = config.batch_budget_bytes;
   options.max_unsaved_bytes = config.checkpoint_unsaved_max_bytes;
   return options;
 }
@@ -92,6 +95,26 @@ std::uint64_t open_files_budget(const app::Config& config, const Logger& log) {
   return max_open_files;
 }
 
+// What the name templates' placeholders fixed at start stand for.
+cloudwatch::StartValues start_values(const app::Config& config) {
+  cloudwatch::StartValues values;
+  values.prefix = config.log_stream_prefix;
+  values.hostname = hostname();
+  values.env = [&config](std::string_view name) { return config.env.get(name); };
+  // Read at the first {ecs_*} only: off ECS, nothing is asked.
+  values.ecs = [&config, task = std::optional<std::optional<aws::EcsTask>>(), task_why = std::string()](
+                   std::string_view name, std::string& why) mutable -> std::optional<std::string> {
+    if (!task) task = aws::read_ecs_task(config.env, {}, task_why);
+    why = task_why;
+    if (!*task) return std::nullopt;
+    if (name == "ecs_cluster") return (*task)->cluster;
+    if (name == "ecs_task_id") return (*task)->task_id;
+    if (name == "ecs_family") return (*task)->family;
+    return (*task)->container;
+  };
+  return values;
+}
+
 int run(const app::Config& config, app::Shutdown& shutdown) {
   const Logger log(config.log_level, 2, config.log_format);
 
@@ -100,13 +123,18 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   const aws::ProviderOptions credential_options{
       config.region, config.endpoint_flags,
       http::Options{config.connect_timeout, config.request_timeout, config.ca_bundle, "cw-sidecar/" CW_VERSION}, &log};
+  std::optional<app::Route> route;
   try {
+    route.emplace(app::make_route(config, start_values(config)));
     endpoint = aws::resolve_logs_endpoint(config.region, config.endpoint_url, config.endpoint_flags);
     if (config.check) {
-      const cloudwatch::StreamNamer namer(config.stream_template, config.log_stream_prefix, hostname());
-      return app::run_check(config, endpoint, credential_options,
-                            namer.name(config.log_path + "/check." + config.log_extension,
-                                       std::chrono::system_clock::now()));
+      // Where a file check.<ext> at the top of LOG_PATH would go now.
+      const std::string file = "check." + config.log_extension;
+      const cloudwatch::FileNameParts parts = cloudwatch::file_name_parts(file);
+      const std::string date = cloudwatch::local_date(std::chrono::system_clock::now());
+      const cloudwatch::NameContext context{parts.file, parts.file_stem, parts.dir, date, {}};
+      return app::run_check(config, endpoint, credential_options, route->group.render(context),
+                            route->stream.render(context));
     }
     credentials = aws::make_credentials_provider(config.env, {config.profile, config.profile_explicit},
                                                  credential_options);
@@ -174,15 +202,10 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
                                 config.window_policy,
                                 transform::TimeWindow::for_retention_days(config.retention_days)},
                                counters);
-  const cloudwatch::StreamNamer streams(config.stream_template, config.log_stream_prefix, hostname());
   cloudwatch::DeadLetter dead_letter(config.dead_letter_file, log, counters);
   cloudwatch::TroubleLog trouble(log, counters);
   cloudwatch::ThrottleGovernor governor(config.max_in_flight);
-  const cloudwatch::DeliveryOptions delivery_options{
-      config.log_group,
-      {config.retention_days, config.group_tags, config.kms_key_id, config.group_class},
-      config.backoff_base,
-      config.backoff_cap};
+  const cloudwatch::DeliveryOptions delivery_options{config.backoff_base, config.backoff_cap};
   const http::Options http_options{config.connect_timeout, config.request_timeout, config.ca_bundle,
                                    "cw-sidecar/" CW_VERSION, &shutdown.abort_flag()};
   Wake completed;
@@ -194,7 +217,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
       completed);
 
   const app::PipelineOptions options = pipeline_options(config);
-  app::Pipeline pipeline(options, {files, watcher, *checkpoints, events, senders, completed, streams, dead_letter, shutdown,
+  app::Pipeline pipeline(options, {files, watcher, *checkpoints, events, senders, completed, *route, dead_letter, shutdown,
                                    counters, log});
   try {
     pipeline.run();
@@ -226,8 +249,13 @@ int main(int argc, char** argv) {
         std::puts(result.message.c_str());
         return result.exit_code;
       }
+      case app::Command::kValidate:
+        return app::run_validate(config, app::make_route(config, app::validate_start_values(start_values(config))),
+                                 stdout);
       case app::Command::kRun: break;
     }
+  } catch (const cloudwatch::NameTemplateError& e) {
+    return config_error(e.what());
   } catch (const app::ConfigError& e) {
     // Docker reserves exit code 2 of a health check: a bad setting is "unhealthy".
     for (int i = 1; i < argc; ++i) {

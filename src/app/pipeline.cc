@@ -21,33 +21,48 @@ constexpr std::chrono::seconds kDetachedQuiet{5};
 
 }  // namespace
 
-// Events of one file's lines into the open batch, handed over when full.
+// Events of one file's lines into the open batches of their destinations.
 class Pipeline::FileSink final : public transform::EventSink {
  public:
-  FileSink(Pipeline& pipeline, const source::TailedFile& file) : p_(pipeline), file_(file) {}
+  FileSink(Pipeline& pipeline, AckTracker::File& acks, std::int64_t now_ms)
+      : p_(pipeline), acks_(acks), now_ms_(now_ms) {}
+
+  // The next line, which begins at `line_from`, goes to `destination`.
+  void next_line(Destination& destination, std::uint64_t line_from) {
+    destination_ = &destination;
+    line_from_ = line_from;
+  }
 
   bool send(std::int64_t timestamp_ms, std::string_view message) override {
-    if (!p_.batch_->fits(message.size(), timestamp_ms)) {
-      p_.hand_over();
-      // Only a stop can leave us without a batch here; the event is then lost
-      // to this run only: its line is not acknowledged and is read again.
-      if (!p_.ensure_batch(file_)) return false;
+    // Only a stop can leave us without room here; the event is then lost to
+    // this run only: its line is not acknowledged and is read again.
+    if (!p_.open_.make_room(*destination_, message.size(), timestamp_ms, now_ms_, p_.p_.shutdown.requested_flag())) {
+      return false;
     }
-    p_.batch_->add(timestamp_ms, message);
+    acks_.sent(destination_->ticket, line_from_);
+    p_.open_.add(*destination_, timestamp_ms, message);
     return true;
   }
 
   void set_aside(std::string_view reason, std::int64_t timestamp_ms, std::string_view message) override {
-    p_.p_.dead_letter.write(reason, p_.options_.log_group, p_.batch_->stream(),
+    p_.p_.dead_letter.write(reason, destination_->group, destination_->stream,
                             cloudwatch::event_json(timestamp_ms, message));
   }
 
  private:
   Pipeline& p_;
-  const source::TailedFile& file_;
+  AckTracker::File& acks_;
+  std::int64_t now_ms_;
+  Destination* destination_ = nullptr;
+  std::uint64_t line_from_ = 0;
 };
 
-Pipeline::Pipeline(PipelineOptions options, PipelineParts parts) : options_(std::move(options)), p_(parts) {}
+Pipeline::Pipeline(PipelineOptions options, PipelineParts parts)
+    : options_(std::move(options)),
+      p_(parts),
+      open_(p_.senders, acks_, p_.senders.limits(), options_.batch_budget_bytes) {
+  if (p_.route.uses_fields()) fields_.emplace(p_.route.fields);
+}
 
 void Pipeline::run() {
   next_rescan_ = Clock::now();  // the first round scans at once
@@ -62,14 +77,14 @@ void Pipeline::run() {
     look_for_changes();
     const bool paused = reading_paused();
     const bool progressed = !paused && read_round();
-    const bool linger_over = Clock::now() - batch_opened_ >= options_.linger;
-    if (batch_ != nullptr && ((!progressed && options_.once) || linger_over)) hand_over();
+    if (!progressed && options_.once) open_.hand_over_all();
+    open_.sweep(Clock::now(), options_.linger);
     if (progressed) continue;  // more may have arrived meanwhile: no sleep yet
     p_.files.release_finished();
-    const bool nothing_open = batch_ == nullptr || (batch_->empty() && batch_->sources().empty());
+    forget_gone_files();
     // Paused, --once ends (and exits 1): the next run reads on from the
     // last positions written.
-    if (options_.once && nothing_open && acks_.idle()) break;
+    if (options_.once && !open_.any_open() && acks_.idle()) break;
     log_summary_if_due();
     wait(next_timeout(), /*wake_on_stop=*/true);
   }
@@ -105,6 +120,7 @@ bool Pipeline::read_round() {
 
 bool Pipeline::read_due_files() {
   bool progressed = false;
+  today_ = cloudwatch::local_date(std::chrono::system_clock::now());
   const auto& files = p_.files.files();
   for (std::size_t i = 0; i < files.size(); ++i) {  // by index: handle_replaced may add a file
     if (p_.shutdown.requested()) break;  // stop reading; what was read is still sent
@@ -116,20 +132,24 @@ bool Pipeline::read_due_files() {
     const bool flush_partial = file.detached && Clock::now() - file.detached_at >= kDetachedQuiet;
     const std::uint64_t turn_end = file.read_offset() + kTurnBytes;
     const std::int64_t now_ms = epoch_ms();
-    FileSink sink(*this, file);
+    AckTracker::File& acks = acks_.file(file.id());
+    FileSink sink(*this, acks, now_ms);
+    Destination* destination = fields_ ? nullptr : &destination_of(file, {});
     while (file.read_offset() < turn_end) {
       if (checkpoint_errno_ != 0 && reading_paused()) return progressed;
       const std::uint64_t line_from = file.read_offset();
       const auto line = file.next_line(flush_partial);
       if (!line) break;
       progressed = true;
-      // Stopping while waiting for a free batch: this line is not acknowledged
-      // and is read again after the restart.
-      if (!ensure_batch(file)) return progressed;
+      // The pieces of a long line go where its first one went.
+      if (fields_ && (line->part <= 1 || destination == nullptr)) destination = &destination_of(file, line->text);
+      sink.next_line(*destination, line_from);
       const transform::ReadLine read{line->text, line->part, line->last_part, file.inode(), line->line_start};
+      // Stopping while waiting for room: this line is not acknowledged and
+      // is read again after the restart.
       if (!p_.events.make(read, now_ms, sink)) return progressed;
       add_as_sole_writer(p_.counters.bytes_read, line->end_offset - line_from);
-      batch_->advance_source(file.id(), line->end_offset);
+      acks.line_done(line->end_offset);
     }
     // Its turn is over with more to read: the next file's turn needs a buffer,
     // and one at a time is enough.
@@ -138,38 +158,43 @@ bool Pipeline::read_due_files() {
   return progressed;
 }
 
-bool Pipeline::ensure_batch(const source::TailedFile& file) {
-  if (batch_ != nullptr && p_.streams.per_file() && !batch_->sources().empty() &&
-      batch_->sources().front().file_id != file.id()) {
-    hand_over();
-  }
-  if (batch_ == nullptr) {
-    batch_ = p_.senders.acquire(p_.shutdown.requested_flag());  // blocks while all are in flight: back-pressure
-    if (batch_ == nullptr) {
-      p_.senders.check_fatal();
-      return false;  // a stop was requested
+Destination& Pipeline::destination_of(const source::TailedFile& file, std::string_view line) {
+  auto [it, found_now] = names_.try_emplace(file.id());
+  FileNames& names = it->second;
+  if (found_now) {
+    std::string_view relative = file.path();
+    if (relative.starts_with(options_.log_path) && relative.size() > options_.log_path.size() &&
+        relative[options_.log_path.size()] == '/') {
+      relative.remove_prefix(options_.log_path.size() + 1);
     }
+    const cloudwatch::FileNameParts parts = cloudwatch::file_name_parts(relative);
+    names.file = parts.file;
+    names.file_stem = parts.file_stem;
+    names.dir = parts.dir;
   }
-  if (batch_->empty() && batch_->sources().empty()) {
-    // A fresh batch: its stream (and so the date in its name) is fixed now.
-    batch_->set_destination(options_.log_group, p_.streams.name(file.path(), std::chrono::system_clock::now()));
-    batch_opened_ = Clock::now();
+  cloudwatch::NameContext context{names.file, names.file_stem, names.dir, today_, {}};
+  const Route& route = p_.route;
+  if (fields_) {
+    context.fields = fields_->read(line);
+    route.group.render(context, group_scratch_);
+    route.stream.render(context, stream_scratch_);
+    return open_.find(group_scratch_, stream_scratch_, route.group_options);
   }
-  return true;
+  if (names.date != today_) {
+    names.date = today_;
+    route.group.render(context, names.group);
+    route.stream.render(context, names.stream);
+  }
+  return open_.find(names.group, names.stream, route.group_options);
 }
 
-void Pipeline::hand_over() {
-  if (batch_ == nullptr || (batch_->empty() && batch_->sources().empty())) return;
-  const std::uint64_t sequence = acks_.add(batch_->sources(), epoch_ms());
-  p_.counters.oldest_unacked_ms.store(acks_.oldest_read_time_ms(), std::memory_order_relaxed);
-  if (batch_->empty()) {
-    // Only empty or set-aside lines: nothing to send, the positions are final.
-    acks_.complete(sequence, true);
-    batch_->clear();
-    return;  // the batch stays ours, ready for the next lines
+void Pipeline::forget_gone_files() {
+  if (names_.size() <= p_.files.files().size()) return;
+  std::unordered_map<std::uint64_t, FileNames> kept;
+  for (const auto& file : p_.files.files()) {
+    if (auto it = names_.find(file->id()); it != names_.end()) kept.insert(std::move(*it));
   }
-  p_.senders.submit(batch_, sequence);
-  batch_ = nullptr;
+  names_.swap(kept);
 }
 
 void Pipeline::apply_acknowledgements() {
@@ -236,8 +261,7 @@ bool Pipeline::reading_paused() {
 }
 
 void Pipeline::drain() {
-  hand_over();
-  batch_ = nullptr;  // an unused batch is simply left to the pool, which owns it
+  open_.hand_over_all();
   const auto deadline = (p_.shutdown.requested() ? p_.shutdown.requested_at() : Clock::now()) + options_.grace;
   if (p_.shutdown.requested() && !acks_.idle()) {
     p_.log.info("stopping: sending what was read (up to " + std::to_string(options_.grace.count()) + " ms)");
@@ -269,7 +293,7 @@ void Pipeline::drain() {
 std::chrono::milliseconds Pipeline::next_timeout() const {
   auto until = std::min(next_rescan_, next_check_);
   if (p_.files.wants_timed_look()) until = std::min(until, Clock::now() + options_.poll_interval);
-  if (batch_ != nullptr && !batch_->sources().empty()) until = std::min(until, batch_opened_ + options_.linger);
+  if (const auto oldest = open_.oldest_opened()) until = std::min(until, *oldest + options_.linger);
   if (const auto due = p_.checkpoints.sync_due()) until = std::min(until, *due);
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
   return std::max(left, std::chrono::milliseconds(1));

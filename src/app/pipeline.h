@@ -1,23 +1,29 @@
 #pragma once
 // Pipeline: files -> lines -> events -> batches -> senders -> checkpoints.
 //
-// This thread reads and transforms; the SenderPool's threads sign and send.
-// A batch is handed over when it is full, when the next line belongs to
-// another stream, or when it has waited `linger` (at once in --once mode and
-// when stopping). A file's checkpoint moves only after every batch holding
-// lines before that point was accepted (AckTracker). Between rounds the thread
+// This thread reads, transforms and routes; the SenderPool's threads sign and
+// send. Each line goes to the open batch of its destination, the group and
+// stream its Route names for its file (and, with {field:...}, for the line).
+// A batch is handed over when it is full, when the budget of all open
+// batches is reached, or when it has waited `linger` (at once in --once mode
+// and when stopping). A file's checkpoint moves only after every batch holding
+// its lines before that point was accepted, whichever destinations they went
+// to (AckTracker). Between rounds the thread
 // sleeps in poll() until a file changes, a batch completes, a stop is
 // requested, or the next check is due. Only files that changed are read.
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "app/ack_tracker.h"
+#include "app/open_batches.h"
+#include "app/route.h"
 #include "app/shutdown.h"
 #include "cloudwatch/dead_letter.h"
 #include "cloudwatch/sender_pool.h"
-#include "cloudwatch/stream_namer.h"
 #include "common/counters.h"
 #include "common/logger.h"
 #include "common/wake.h"
@@ -25,6 +31,7 @@
 #include "source/file_set.h"
 #include "source/file_watcher.h"
 #include "transform/event_maker.h"
+#include "transform/top_level_fields.h"
 
 namespace cw::app {
 
@@ -38,7 +45,8 @@ struct PipelineOptions {
   std::chrono::milliseconds linger{200};
   std::chrono::milliseconds grace{5000};  // after a stop request, for sending what was read
   std::chrono::milliseconds summary_interval{std::chrono::minutes(5)};
-  std::string log_group;
+  std::string log_path;  // what {dir} is relative to
+  std::size_t batch_budget_bytes = 4 << 20;  // payload of all open batches (OpenBatches)
   // While checkpoints cannot be written, reading stops once this many bytes
   // were acknowledged since the last write that succeeded or read since
   // the writes began to fail: what a crash in that state would send again.
@@ -52,7 +60,7 @@ struct PipelineParts {
   transform::EventMaker& events;
   cloudwatch::SenderPool& senders;
   Wake& completed;  // notified by the senders
-  const cloudwatch::StreamNamer& streams;
+  const Route& route;
   cloudwatch::DeadLetter& dead_letter;
   Shutdown& shutdown;
   Counters& counters;
@@ -73,10 +81,9 @@ class Pipeline {
   bool read_round();  // true when some line was read (from files that are due)
   bool read_due_files();
   class FileSink;
-  // An open batch for this file's lines; false when a stop came while
-  // waiting for a free one.
-  bool ensure_batch(const source::TailedFile& file);
-  void hand_over();   // submits the open batch
+  // Where this file's lines go; with {field:...}, where this one goes.
+  Destination& destination_of(const source::TailedFile& file, std::string_view line);
+  void forget_gone_files();
   void apply_acknowledgements();
   // After a save or sync: reports a change between written and failing.
   void note_checkpoint_state();
@@ -92,8 +99,18 @@ class Pipeline {
   PipelineOptions options_;
   PipelineParts p_;
   AckTracker acks_;
-  cloudwatch::Batch* batch_ = nullptr;  // being filled; owned by the sender pool
-  std::chrono::steady_clock::time_point batch_opened_;  // of batch_, once it holds a line
+  OpenBatches open_;
+  // A file's names, from the path it was found at (a rotated file keeps
+  // them), and its destination's as last rendered.
+  struct FileNames {
+    std::string file, file_stem, dir;
+    std::string date;  // that group and stream were rendered for
+    std::string group, stream;
+  };
+  std::unordered_map<std::uint64_t, FileNames> names_;  // by file id
+  std::optional<transform::TopLevelFields> fields_;  // when the route uses {field:...}
+  std::string today_;  // YYYYMMDD, local, as of this read round
+  std::string group_scratch_, stream_scratch_;  // names rendered per line
   std::chrono::steady_clock::time_point next_rescan_;   // set by run()
   std::chrono::steady_clock::time_point last_rescan_;   // set by run() before it is read
   std::chrono::steady_clock::time_point next_check_;    // the next safety_check(), with every folder watched

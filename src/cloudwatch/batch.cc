@@ -71,18 +71,15 @@ char* Batch::write_timestamp(char* out, std::int64_t timestamp_ms) {
   return out;
 }
 
-void Batch::advance_source(std::uint64_t file_id, std::uint64_t end_offset) {
-  for (auto& source : sources_) {
-    if (source.file_id == file_id) {
-      source.end_offset = std::max(source.end_offset, end_offset);
-      return;
-    }
-  }
-  sources_.push_back(SourcePosition{file_id, end_offset});
+const GroupOptions& Batch::group_options() const {
+  static const GroupOptions kDefaults;
+  return group_options_ != nullptr ? *group_options_ : kDefaults;
 }
 
-void Batch::set_destination(std::string_view group, std::string_view stream) {
+void Batch::set_destination(std::string_view group, std::string_view stream, const GroupOptions* group_options) {
+  group_ = std::string(group);
   stream_ = std::string(stream);
+  group_options_ = group_options;
   prefix_ = put_events_head(group, stream);
 }
 
@@ -155,7 +152,7 @@ void Batch::copy_events_to(std::size_t from, std::size_t to, Batch& out) {
 void Batch::clear() {
   events_.clear();
   events_text_.clear();
-  sources_.clear();
+  group_.clear();
   stream_.clear();
   prefix_.clear();
   payload_bytes_ = 0;

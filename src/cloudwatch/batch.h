@@ -1,6 +1,5 @@
 #pragma once
-// Batch: the events of one PutLogEvents request, and the file positions they
-// acknowledge once CloudWatch accepts them.
+// Batch: the events of one PutLogEvents request, and where they go.
 //
 // fits() enforces every limit of the request (bytes with the per-event
 // overhead, event count, 24-hour span). Events are serialised as they are
@@ -18,11 +17,9 @@
 
 #include "cloudwatch/limits.h"
 #include "common/byte_buffer.h"
-#include "common/source_position.h"
+#include "cloudwatch/request_body.h"
 
 namespace cw::cloudwatch {
-
-using cw::SourcePosition;
 
 class Batch {
  public:
@@ -39,12 +36,13 @@ class Batch {
   // Precondition: fits(message.size(), timestamp_ms) and !message.empty().
   void add(std::int64_t timestamp_ms, std::string_view message);
 
-  void advance_source(std::uint64_t file_id, std::uint64_t end_offset);
-  const std::vector<SourcePosition>& sources() const { return sources_; }
-
-  // Group and stream this batch goes to; fixed when the batch is opened.
-  void set_destination(std::string_view group, std::string_view stream);
+  // Group and stream this batch goes to, and how the group is created when
+  // it is missing (`group_options` outlives the batch; null: the service's
+  // defaults); fixed when the batch is opened.
+  void set_destination(std::string_view group, std::string_view stream, const GroupOptions* group_options = nullptr);
+  const std::string& group() const { return group_; }
   const std::string& stream() const { return stream_; }
+  const GroupOptions& group_options() const;
 
   // The request body as consecutive pieces; views stay valid until the batch
   // changes. Events come in chronological order, equal timestamps in the
@@ -78,8 +76,9 @@ class Batch {
   ByteBuffer events_text_;  // "{...},{...}" in the order events were added
   std::vector<std::string_view> parts_;  // body_parts(), capacity kept
   std::string prefix_;       // {"logGroupName":..,"logStreamName":..,"logEvents":[
+  std::string group_;
   std::string stream_;
-  std::vector<SourcePosition> sources_;
+  const GroupOptions* group_options_ = nullptr;
   std::size_t payload_bytes_ = 0;
   std::int64_t min_ts_ = 0;
   std::int64_t max_ts_ = 0;

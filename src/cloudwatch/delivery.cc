@@ -17,7 +17,7 @@ bool Delivery::deliver(Batch& batch) {
   }
   if (batch.event_count() == 1) {
     ctx_.counters.events_set_aside_invalid.fetch_add(1, std::memory_order_relaxed);
-    ctx_.dead_letter.write("invalid", ctx_.options.log_group, batch.stream(), batch.event_json(0));
+    ctx_.dead_letter.write("invalid", batch.group(), batch.stream(), batch.event_json(0));
     ctx_.log.warn("an event was refused as invalid; set aside in " + ctx_.dead_letter.path());
     return true;
   }
@@ -30,7 +30,7 @@ bool Delivery::deliver_in_halves(Batch& batch) {
   for (const auto& [from, to] : {std::pair{std::size_t{0}, middle}, std::pair{middle, batch.event_count()}}) {
     Batch half(batch.limits());
     batch.copy_events_to(from, to, half);
-    half.set_destination(ctx_.options.log_group, batch.stream());
+    half.set_destination(batch.group(), batch.stream(), &batch.group_options());
     if (!deliver(half)) return false;
   }
   return true;
@@ -60,7 +60,7 @@ Delivery::PutResult Delivery::put(Batch& batch) {
         for (std::size_t i = 0; i < batch.event_count(); ++i) {
           if (i >= old_end && i < batch.event_count() - rejected.too_new) continue;
           const char* reason = i < rejected.expired ? "expired" : i < old_end ? "too_old" : "too_new";
-          ctx_.dead_letter.write(reason, ctx_.options.log_group, batch.stream(), batch.event_json(i));
+          ctx_.dead_letter.write(reason, batch.group(), batch.stream(), batch.event_json(i));
         }
         ctx_.log.warn("CloudWatch rejected " + std::to_string(rejected.total()) + " of " +
                       std::to_string(batch.event_count()) + " events (too new: " + std::to_string(rejected.too_new) +
@@ -73,10 +73,10 @@ Delivery::PutResult Delivery::put(Batch& batch) {
     count_failure(error);
     switch (error.action) {
       case ErrorAction::kCreateThenRetry:
-        ctx_.log.info("log group or stream missing (" + error.describe() + "); creating " + ctx_.options.log_group +
-                      "/" + batch.stream());
+        ctx_.log.info("log group or stream missing (" + error.describe() + "); creating " + batch.group() + "/" +
+                      batch.stream());
         if (attempt > 0 && backoff(attempt)) return PutResult::kInterrupted;  // created, yet missing again
-        if (!ensure_group_and_stream(batch.stream())) return PutResult::kInterrupted;
+        if (!ensure_group_and_stream(batch)) return PutResult::kInterrupted;
         break;
       case ErrorAction::kRefreshThenRetry:
         client_.invalidate_credentials();
@@ -91,24 +91,26 @@ Delivery::PutResult Delivery::put(Batch& batch) {
         return PutResult::kInvalid;
       case ErrorAction::kAlreadyDone:
       case ErrorAction::kFatal:
-        throw FatalDeliveryError("PutLogEvents to " + ctx_.options.log_group + "/" + batch.stream() +
+        throw FatalDeliveryError("PutLogEvents to " + batch.group() + "/" + batch.stream() +
                                  " failed: " + error.describe());
     }
   }
 }
 
-bool Delivery::ensure_group_and_stream(const std::string& stream) {
-  if (!create_group()) return false;
+bool Delivery::ensure_group_and_stream(const Batch& batch) {
+  const std::string& group = batch.group();
+  const std::string& stream = batch.stream();
+  if (!create_group(group, batch.group_options())) return false;
   for (int attempt = 0;; ++attempt) {
     ctx_.counters.create_calls.fetch_add(1, std::memory_order_relaxed);
-    CallResult created = client_.call("CreateLogStream", names_body(ctx_.options.log_group, stream));
+    CallResult created = client_.call("CreateLogStream", names_body(group, stream));
     if (created.ok || created.error.action == ErrorAction::kAlreadyDone) return true;
     count_failure(created.error);
     switch (created.error.action) {
       case ErrorAction::kFatal:
       case ErrorAction::kFixRequest:
       case ErrorAction::kAlreadyDone:
-        throw FatalDeliveryError("CreateLogStream " + ctx_.options.log_group + "/" + stream + " failed: " +
+        throw FatalDeliveryError("CreateLogStream " + group + "/" + stream + " failed: " +
                                  created.error.describe());
       case ErrorAction::kCreateThenRetry:
         return true;  // the group vanished again: the next put finds out and recreates it
@@ -123,16 +125,15 @@ bool Delivery::ensure_group_and_stream(const std::string& stream) {
   }
 }
 
-bool Delivery::create_group() {
-  const std::string& group = ctx_.options.log_group;
+bool Delivery::create_group(const std::string& group, const GroupOptions& options) {
   for (int attempt = 0;; ++attempt) {
     ctx_.counters.create_calls.fetch_add(1, std::memory_order_relaxed);
-    CallResult created = client_.call("CreateLogGroup", create_group_body(group, ctx_.options.group));
+    CallResult created = client_.call("CreateLogGroup", create_group_body(group, options));
     if (created.ok) {
       ctx_.log.info("created log group " + group);
-      if (ctx_.options.group.retention_days > 0) {
+      if (options.retention_days > 0) {
         CallResult set =
-            client_.call("PutRetentionPolicy", retention_body(group, ctx_.options.group.retention_days));
+            client_.call("PutRetentionPolicy", retention_body(group, options.retention_days));
         if (!set.ok) ctx_.log.warn("PutRetentionPolicy on " + group + " failed: " + set.error.describe());
       }
       return true;

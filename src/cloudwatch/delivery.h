@@ -36,8 +36,6 @@ class FatalDeliveryError : public std::runtime_error {
 };
 
 struct DeliveryOptions {
-  std::string log_group;
-  GroupOptions group;
   std::chrono::milliseconds backoff_base{200};
   std::chrono::milliseconds backoff_cap{20000};
 };
@@ -65,8 +63,8 @@ class Delivery {
   enum class PutResult { kAccepted, kInvalid, kInterrupted };
   PutResult put(Batch& batch);
   bool deliver_in_halves(Batch& batch);
-  bool ensure_group_and_stream(const std::string& stream);
-  bool create_group();
+  bool ensure_group_and_stream(const Batch& batch);
+  bool create_group(const std::string& group, const GroupOptions& options);
   void count_failure(const ApiError& error);
   bool backoff(int attempt);
 

@@ -1,16 +1,13 @@
 #include "cloudwatch/sender_pool.h"
 
+#include <algorithm>
+
 namespace cw::cloudwatch {
 
 SenderPool::SenderPool(int senders, Limits limits, const std::function<std::unique_ptr<LogsApi>()>& make_client,
                        DeliveryContext context, Wake& completed)
-    : context_(context), completed_(completed) {
-  senders = std::max(1, senders);
-  for (int i = 0; i <= senders; ++i) {
-    batches_.push_back(std::make_unique<Batch>(limits));
-    free_.push_back(batches_.back().get());
-  }
-  for (int i = 0; i < senders; ++i) clients_.push_back(make_client());
+    : context_(context), completed_(completed), limits_(limits), senders_(static_cast<std::size_t>(std::max(1, senders))) {
+  for (std::size_t i = 0; i < senders_; ++i) clients_.push_back(make_client());
   for (auto& client : clients_) threads_.emplace_back([this, c = client.get()] { run(*c); });
 }
 
@@ -25,13 +22,32 @@ SenderPool::~SenderPool() {
 
 Batch* SenderPool::acquire(const std::atomic<bool>& stop) {
   std::unique_lock lock(mutex_);
-  while (!freed_.wait_for(lock, std::chrono::milliseconds(50), [this] { return !free_.empty() || fatal_; })) {
+  while (!freed_.wait_for(lock, std::chrono::milliseconds(50), [this] { return in_flight_ <= senders_ || fatal_; })) {
     if (stop.load()) return nullptr;
   }
   if (fatal_) return nullptr;
+  if (free_.empty()) {
+    batches_.push_back(std::make_unique<Batch>(limits_));
+    return batches_.back().get();
+  }
   Batch* batch = free_.back();
   free_.pop_back();
   return batch;
+}
+
+void SenderPool::release(Batch* batch) {
+  batch->clear();
+  std::lock_guard lock(mutex_);
+  put_back(batch);
+}
+
+void SenderPool::put_back(Batch* batch) {
+  if (batches_.size() <= senders_ + 1) {
+    free_.push_back(batch);
+    return;
+  }
+  const auto it = std::find_if(batches_.begin(), batches_.end(), [batch](const auto& b) { return b.get() == batch; });
+  batches_.erase(it);
 }
 
 void SenderPool::submit(Batch* batch, std::uint64_t sequence) {
@@ -82,7 +98,7 @@ void SenderPool::finish(Batch* batch, Completion completion) {
   batch->clear();
   {
     std::lock_guard lock(mutex_);
-    free_.push_back(batch);
+    put_back(batch);
     completions_.push_back(completion);
     --in_flight_;
   }

@@ -2,9 +2,12 @@
 // SenderPool: threads that deliver batches while the reading thread goes on
 // reading. Each thread has its own connection (a LogsApi) and Delivery.
 //
-// The pool owns a fixed set of batches (one per sender plus one being filled):
-// acquire() blocks while all are in use, which is the back-pressure that bounds
-// memory however large the backlog is. Completions are reported in the order
+// The pool owns the batches. acquire() blocks while every sender is busy and
+// one more batch waits for them, which is the back-pressure that bounds
+// memory however large the backlog is; the batches being filled are bounded
+// by their owner (OpenBatches' budget). One batch per sender and one more
+// are kept for reuse; a batch returned beyond those is freed, so that a
+// burst over many destinations leaves no memory behind. Completions are reported in the order
 // they happen; the reader acknowledges files only over a contiguous run of
 // them. A FatalDeliveryError in any thread stops the pool and is rethrown to
 // the reader by check_fatal().
@@ -45,7 +48,10 @@ class SenderPool {
   Batch* acquire(const std::atomic<bool>& stop);
   // Queues a filled batch; its completion will carry `sequence`.
   void submit(Batch* batch, std::uint64_t sequence);
+  // Gives back an acquired batch that holds no event.
+  void release(Batch* batch);
 
+  const Limits& limits() const { return limits_; }
   std::vector<Completion> take_completions();
   std::size_t in_flight() const;  // submitted and not yet completed
   void check_fatal() const;       // rethrows a sender's FatalDeliveryError
@@ -57,11 +63,14 @@ class SenderPool {
   };
   void run(LogsApi& client);
   void finish(Batch* batch, Completion completion);
+  void put_back(Batch* batch);  // with the lock held
   bool fatal_flag() const;
 
   DeliveryContext context_;
   Wake& completed_;
-  std::vector<std::unique_ptr<Batch>> batches_;
+  Limits limits_;
+  std::size_t senders_;
+  std::vector<std::unique_ptr<Batch>> batches_;  // every batch, free or not
   std::vector<std::unique_ptr<LogsApi>> clients_;
 
   mutable std::mutex mutex_;

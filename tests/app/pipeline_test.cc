@@ -13,8 +13,10 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -24,6 +26,22 @@ namespace cw::app {
 namespace {
 
 using cloudwatch::testing::ScriptedLogsApi;
+
+// Every file to the group "g", stream "s".
+Route make_test_route(std::string_view group = "g", std::string_view stream = "{prefix}") {
+  std::vector<std::string> fields;
+  Route route{cloudwatch::NameTemplate::parse(group, cloudwatch::NameKind::kGroup, "LOG_GROUP", fields),
+              cloudwatch::NameTemplate::parse(stream, cloudwatch::NameKind::kStream, "LOG_STREAM_NAME", fields),
+              {},
+              {}};
+  route.fields = std::move(fields);
+  cloudwatch::StartValues values;
+  values.prefix = "s";
+  values.hostname = "host";
+  route.group.resolve(values);
+  route.stream.resolve(values);
+  return route;
+}
 
 std::string line(int n, std::size_t pad) {
   return R"({"n":)" + std::to_string(n) + R"(,"pad":")" + std::string(pad, 'x') + "\"}\n";
@@ -61,8 +79,9 @@ class PipelineTest : public ::testing::Test {
   // The parts of a pipeline with one sender (two batches: the one in flight
   // and the one being filled) against a held scripted service.
   struct Rig {
-    Rig(const std::string& logs, const std::string& state, Counters& counters, const Logger& log)
-        : watcher(source::WatchMode::kPoll, log),
+    Rig(const std::string& logs, const std::string& state, Counters& counters, const Logger& log, Route r)
+        : route(std::move(r)),
+          watcher(source::WatchMode::kPoll, log),
           checkpoints(state),
           files({logs, {"*.log"}, {}}, checkpoints, watcher, counters, log),
           events({{}, transform::WindowPolicy::kSend, {}}, counters),
@@ -81,23 +100,24 @@ class PipelineTest : public ::testing::Test {
               completed) {}
     ~Rig() { api->release(); }  // before the pool joins its sender, even when an assertion fails
 
+    const Route route;
     source::FileWatcher watcher;
     source::CheckpointStore checkpoints;
     source::FileSet files;
     transform::EventMaker events;
-    const cloudwatch::StreamNamer streams{"{prefix}", "s", "host"};
     cloudwatch::DeadLetter dead_letter;
     cloudwatch::TroubleLog trouble;
     cloudwatch::ThrottleGovernor governor{1};
-    const cloudwatch::DeliveryOptions delivery_options{"g", {}, std::chrono::milliseconds(1),
-                                                       std::chrono::milliseconds(1)};
+    const cloudwatch::DeliveryOptions delivery_options{std::chrono::milliseconds(1), std::chrono::milliseconds(1)};
     Shutdown shutdown;
     Wake completed;
     ScriptedLogsApi* api = nullptr;
     cloudwatch::SenderPool senders;
   };
 
-  std::unique_ptr<Rig> make_rig() { return std::make_unique<Rig>(root_ + "/logs", state_dir(), counters_, log_); }
+  std::unique_ptr<Rig> make_rig(Route route = make_test_route()) {
+    return std::make_unique<Rig>(root_ + "/logs", state_dir(), counters_, log_, std::move(route));
+  }
 
   // The reading thread; joined when it goes out of scope (before the rig),
   // after the service is released, even when an assertion failed.
@@ -115,14 +135,16 @@ class PipelineTest : public ::testing::Test {
   };
 
   // --once, unless `follow`: then until a SIGTERM (which Shutdown takes).
-  Reader run(Rig& rig, std::uint64_t max_unsaved_bytes = 16 << 20, bool follow = false) {
+  Reader run(Rig& rig, std::uint64_t max_unsaved_bytes = 16 << 20, bool follow = false,
+             std::size_t batch_budget_bytes = 4 << 20) {
     PipelineOptions options;
+    options.batch_budget_bytes = batch_budget_bytes;
     options.once = !follow;
-    options.log_group = "g";
+    options.log_path = root_ + "/logs";
     options.max_unsaved_bytes = max_unsaved_bytes;
     pipeline_ = std::make_unique<Pipeline>(
         options, PipelineParts{rig.files, rig.watcher, rig.checkpoints, rig.events, rig.senders, rig.completed,
-                               rig.streams, rig.dead_letter, rig.shutdown, counters_, log_});
+                               rig.route, rig.dead_letter, rig.shutdown, counters_, log_});
     return Reader(std::thread([this] { pipeline_->run(); }), rig.api);
   }
 
@@ -137,6 +159,31 @@ class PipelineTest : public ::testing::Test {
         const std::string_view message = event["message"].get_string();
         out.push_back(static_cast<int>(inner.parse(message)["n"].get_int64().value()));
       }
+    }
+    return out;
+  }
+
+  // Per stream, the numbers of the events sent to it, in order; and the
+  // largest payload of one request.
+  struct ByStream {
+    std::map<std::string, std::vector<int>> numbers;
+    std::size_t largest_request = 0;
+  };
+  static ByStream by_stream(const ScriptedLogsApi& api) {
+    ByStream out;
+    simdjson::dom::parser parser;
+    simdjson::dom::parser inner;
+    for (const auto& call : api.calls()) {
+      if (call.operation != "PutLogEvents") continue;
+      const simdjson::dom::element body = parser.parse(call.body);
+      std::vector<int>& numbers = out.numbers[std::string(body["logStreamName"].get_string().value())];
+      std::size_t payload = 0;
+      for (simdjson::dom::element event : body["logEvents"].get_array()) {
+        const std::string_view message = event["message"].get_string();
+        payload += message.size() + 26;
+        numbers.push_back(static_cast<int>(inner.parse(message)["n"].get_int64().value()));
+      }
+      out.largest_request = std::max(out.largest_request, payload);
     }
     return out;
   }
@@ -208,6 +255,50 @@ TEST_F(PipelineTest, WhileCheckpointsCannotBeWrittenReadingStopsPastTheBoundThen
   const source::CheckpointStore reloaded(state_dir());
   ASSERT_EQ(reloaded.all().size(), 1u);
   EXPECT_EQ(reloaded.all()[0].offset, size);
+}
+
+TEST_F(PipelineTest, LinesGoToTheStreamTheirFieldNamesEachInOrderAndTheCheckpointReachesTheEnd) {
+  // Interleaved over three services, and lines without one.
+  std::ofstream out(log_path());
+  std::map<std::string, std::vector<int>> expected;
+  for (int n = 0; n < 3'000; ++n) {
+    const std::string service = n % 7 == 0 ? "" : "svc" + std::to_string(n % 3);
+    out << R"({"n":)" << n << (service.empty() ? "" : R"(,"service":")" + service + "\"") << "}\n";
+    expected[service.empty() ? "none" : service].push_back(n);
+  }
+  out.close();
+  auto rig = make_rig(make_test_route("g", "{field:service:-none}"));
+  Reader reader = run(*rig);
+  reader.join();
+  EXPECT_EQ(by_stream(*rig->api).numbers, expected);
+  const auto saved = rig->checkpoints.all();
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].offset, std::filesystem::file_size(log_path()));
+}
+
+TEST_F(PipelineTest, AtTheBudgetTheFullestBatchIsSentBeforeAnyIsFull) {
+  // Four streams of 1.2 MB each, interleaved; a budget of 1 MiB for all.
+  std::ofstream out(log_path());
+  for (int n = 0; n < 4'800; ++n) {
+    out << R"({"n":)" << n << R"(,"service":"s)" << n % 4 << R"(","pad":")" << std::string(1'000, 'x') << "\"}\n";
+  }
+  out.close();
+  auto rig = make_rig(make_test_route("g", "{field:service}"));
+  Reader reader = run(*rig, 16 << 20, false, 1 << 20);
+  reader.join();
+  const ByStream sent = by_stream(*rig->api);
+  ASSERT_EQ(sent.numbers.size(), 4u);
+  std::size_t events = 0;
+  for (const auto& [stream, numbers] : sent.numbers) {
+    events += numbers.size();
+    EXPECT_TRUE(std::is_sorted(numbers.begin(), numbers.end())) << stream;
+  }
+  EXPECT_EQ(events, 4'800u);
+  // Alone, a stream would fill 1 MiB requests. Sharing the budget, the
+  // fullest of four is sent when they hold 1 MiB together: once their fills
+  // are staggered, about half of it.
+  EXPECT_LT(sent.largest_request, 700u << 10);
+  EXPECT_GT(sent.largest_request, 200u << 10);
 }
 
 }  // namespace

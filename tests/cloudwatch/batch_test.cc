@@ -271,30 +271,16 @@ TEST_F(BatchTest, TimestampsOfTheSameAndNextSecondsAreWrittenExactly) {
   }
 }
 
-// ---- sources and clear --------------------------------------------------------
-
-TEST_F(BatchTest, AdvanceSourceKeepsTheHighestOffsetPerFile) {
-  batch_.advance_source(1, 100);
-  batch_.advance_source(2, 50);
-  batch_.advance_source(1, 80);  // an older position never moves it back
-  batch_.advance_source(2, 70);
-  batch_.advance_source(1, 150);
-  ASSERT_EQ(batch_.sources().size(), 2u);
-  EXPECT_EQ(batch_.sources()[0].file_id, 1u);
-  EXPECT_EQ(batch_.sources()[0].end_offset, 150u);
-  EXPECT_EQ(batch_.sources()[1].file_id, 2u);
-  EXPECT_EQ(batch_.sources()[1].end_offset, 70u);
-}
+// ---- clear --------------------------------------------------------
 
 TEST_F(BatchTest, ClearResetsEverything) {
   for (int i = 0; i < 10'000; ++i) batch_.add(kT0 + i, "y");
-  batch_.advance_source(7, 1234);
   EXPECT_FALSE(batch_.fits(1, kT0));
   batch_.clear();
   EXPECT_TRUE(batch_.empty());
   EXPECT_EQ(batch_.event_count(), 0u);
   EXPECT_EQ(batch_.payload_bytes(), 0u);
-  EXPECT_TRUE(batch_.sources().empty());
+  EXPECT_TRUE(batch_.group().empty());
   EXPECT_TRUE(batch_.fits(kMaxMessage, kT0));
 
   // The span starts again from the next event, not from the old ones.

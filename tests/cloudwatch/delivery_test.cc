@@ -38,7 +38,6 @@ class DeliveryTest : public ::testing::Test {
       : dead_letter_path_(std::filesystem::temp_directory_path() /
                           ("cw-delivery-test-" + std::to_string(::getpid()) + ".jsonl")),
         dead_letter_(dead_letter_path_.string(), log_, counters_) {
-    options_.log_group = "g";
     options_.backoff_base = std::chrono::milliseconds(100);
     options_.backoff_cap = std::chrono::milliseconds(1000);
   }
@@ -50,7 +49,7 @@ class DeliveryTest : public ::testing::Test {
     Batch batch(limits_);
     std::int64_t t = 1'714'564'800'000;
     for (const auto& m : messages) batch.add(t++, m);
-    batch.set_destination("g", "s");
+    batch.set_destination("g", "s", &group_options_);
     return batch;
   }
 
@@ -63,6 +62,7 @@ class DeliveryTest : public ::testing::Test {
 
   Limits limits_;
   DeliveryOptions options_;
+  GroupOptions group_options_;
   ThrottleGovernor governor_{4};
   RecordingPause pause_;
   Counters counters_;
@@ -127,7 +127,7 @@ TEST_F(DeliveryTest, ThrottlingHalvesTheRequestsInFlightAndSuccessesBringThemBac
 }
 
 TEST_F(DeliveryTest, AMissingGroupAndStreamAreCreatedAndTheSameBatchSentAgain) {
-  options_.group.retention_days = 7;
+  group_options_.retention_days = 7;
   int puts = 0;
   ScriptedLogsApi api([&](std::string_view operation, const std::string&) {
     if (operation == "PutLogEvents" && ++puts == 1) {

@@ -25,7 +25,7 @@ class NoPause final : public Pause {
 
 class SenderPoolTest : public ::testing::Test {
  protected:
-  SenderPoolTest() { options_.log_group = "g"; }
+  SenderPoolTest() = default;
 
   std::unique_ptr<SenderPool> make_pool(int senders, ScriptedLogsApi::Responder responder = {}) {
     return std::make_unique<SenderPool>(

@@ -1,0 +1,20 @@
+#pragma once
+// --validate: the routes of the log files present now, printed one per line
+// ("<file>  group <g>  stream <s>"), with no network call and nothing written.
+// A name that depends on each line ({field:...}) or on the ECS task (not
+// asked: that would be a network call) is printed as its template.
+
+#include <cstdio>
+
+#include "app/config.h"
+#include "app/route.h"
+
+namespace cw::app {
+
+// The values fixed at start, for --validate: {ecs_*} stand for themselves.
+cloudwatch::StartValues validate_start_values(cloudwatch::StartValues values);
+
+// Exit code 0; the lines go to `out`.
+int run_validate(const Config& config, const Route& route, std::FILE* out);
+
+}  // namespace cw::app
