@@ -123,6 +123,42 @@ class RoutingTest(mf.MotoTestCase):
         self.assertEqual(len(events), 5)
 
 
+class ValidateTest(unittest.TestCase):
+    """--validate: each present file's route, no network call, nothing written."""
+
+    def test_validate_prints_each_files_route(self):
+        import tempfile, shutil
+        tmp = tempfile.mkdtemp(prefix="cw-it-validate-")
+        self.addCleanup(shutil.rmtree, tmp, ignore_errors=True)
+        for relative in ("a.log", "sub/b.log", "sub/deeper/c.log", "notes.txt"):
+            os.makedirs(os.path.dirname(os.path.join(tmp, relative)), exist_ok=True)
+            with open(os.path.join(tmp, relative), "w") as f:
+                f.write("{}\n")
+        before = sorted(os.listdir(tmp))
+        rc, out, err = mf.run_sidecar(["--validate"], env={
+            "LOG_PATH": tmp, "INCLUDE": "**/*.log", "LOG_GROUP": "g/{dir}", "AWS_EC2_METADATA_DISABLED": "true",
+            "LOG_STREAM_NAME": "{file_stem}-{env:POD:-p}", "AWS_ENDPOINT_URL": mf.closed_port_url()})
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out.splitlines()[1:], [
+            "a.log  source default  group g/.  stream a-p",
+            "sub/b.log  source default  group g/sub  stream b-p",
+            "sub/deeper/c.log  source default  group g/sub/deeper  stream c-p",
+        ])
+        self.assertIn("3 file(s) match", out.splitlines()[0])
+        self.assertEqual(sorted(os.listdir(tmp)), before)  # no state folder made
+        rc, out, err = mf.run_sidecar(["--validate"], env={
+            "LOG_PATH": tmp, "LOG_STREAM_NAME": "{field:svc:-none}/{ecs_task_id}", "AWS_REGION": "us-east-1"})
+        self.assertEqual(rc, 0, err)
+        self.assertIn("stream {field:svc:-none}/{ecs_task_id} (template)", out)
+        rc, out, err = mf.run_sidecar(["--validate"], env={"LOG_PATH": tmp, "LOG_STREAM_NAME": "{nope}"})
+        self.assertEqual(rc, 2, err)
+
+    def test_check_no_probe_alone_is_an_error(self):
+        rc, _, err = mf.run_sidecar(["--check-no-probe"], env={"LOG_PATH": "/tmp", "AWS_REGION": "us-east-1"})
+        self.assertEqual(rc, 2)
+        self.assertIn("--check-no-probe goes with --check", err)
+
+
 class TemplateErrorTest(unittest.TestCase):
     """What a template gets wrong is found at start: exit 2, one line, no network."""
 
