@@ -5,7 +5,7 @@
 # build stage uses that, so the image and the tests build from one list).
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev
-          libcpp-httplib-dev libexpat1-dev ca-certificates)
+          libcpp-httplib-dev libexpat1-dev libyaml-cpp-dev libre2-dev ca-certificates)
 if [[ "${1:-}" != "--build-only" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox openssl logrotate clang libclang-rt-14-dev)
 fi

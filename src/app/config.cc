@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 
+#include "app/config_file.h"
 #include "app/dotenv.h"
 #include "app/listen_address.h"
 #include "aws/imds_client.h"
@@ -16,6 +17,9 @@
 #include "cloudwatch/name_template.h"
 #include "common/message_limit.h"
 #include "common/read_file.h"
+#include "transform/line_filter.h"
+#include "transform/multiline.h"
+#include "transform/redactor.h"
 
 namespace cw::app {
 namespace {
@@ -74,6 +78,16 @@ constexpr std::array kSettings = {
             "Comma-separated top-level fields left out of the message."},
     Setting{"timestamp-field", {"TIMESTAMP_FIELD", ""}, "@timestamp",
             "Field holding the event time: ISO 8601 (no offset = local zone) or epoch seconds/milliseconds."},
+    Setting{"config-file", {"CONFIG_FILE", ""}, "none (one source from these settings)",
+            "YAML file of sources: each has include/exclude globs and its own group, stream, group settings, "
+            "timestamp field, excluded fields, window policy, message cap, filters and multiline_start; a key left "
+            "out takes the value of these settings. ${VAR} and ${VAR:-default} expand in it. A file belongs to the "
+            "first source that matches it; one no source matches is not read."},
+    Setting{"multiline-start", {"MULTILINE_START", ""}, "none (every line is an event)",
+            "Regex (RE2) of the first line of a text event: a line that is not a JSON object and does not match is "
+            "joined with '\\n' to the event before (a traceback's lines)."},
+    Setting{"multiline-flush-ms", {"MULTILINE_FLUSH_MS", ""}, "1000",
+            "A text event is shipped once no line was added to it for this long."},
     Setting{"environment", {"ENVIRONMENT", ""}, "local", "Selects the dotenv file env/<ENVIRONMENT>/.env."},
     Setting{"env-file", {"ENV_FILE", ""}, "env/<ENVIRONMENT>/.env",
             "Dotenv file; the real environment wins over it. A missing default file is ignored."},
@@ -257,8 +271,13 @@ std::optional<Flags> parse_flags(int argc, const char* const* argv, Command& com
 class Values {
  public:
   Values(const Flags& flags, const aws::Environment& env) : flags_(flags), env_(env) {}
+  // A source of CONFIG_FILE over them: its settings first.
+  Values(const Values& under, const Flags& source) : flags_(under.flags_), env_(under.env_), source_(&source) {}
 
   std::optional<std::string> get(std::string_view flag) const {
+    if (source_ != nullptr) {
+      if (auto it = source_->find(flag); it != source_->end()) return it->second;
+    }
     if (auto it = flags_.find(flag); it != flags_.end()) return it->second;
     for (std::string_view var : find_setting(flag)->vars) {
       if (var.empty()) continue;
@@ -275,6 +294,7 @@ class Values {
  private:
   const Flags& flags_;
   const aws::Environment& env_;
+  const Flags* source_ = nullptr;
 };
 
 // Where the logs and the state are.
@@ -294,6 +314,10 @@ void read_paths(const Values& v, Config& out) {
   if (exists(out.state_dir) && !is_directory(out.state_dir)) {
     throw ConfigError("STATE_DIR " + out.state_dir + " is not a directory");
   }
+  out.dead_letter_file = v.get("dead-letter-file").value_or(out.state_dir + "/dead-letter.jsonl");
+  if (out.dead_letter_file == "off") out.dead_letter_file.clear();
+  out.log_stream_prefix = v.get_or_default("log-stream-prefix");
+  validate_stream_prefix(out.log_stream_prefix);
 }
 
 // Region, endpoint, profile, the connection.
@@ -329,16 +353,18 @@ void read_aws(const Values& v, Config& out) {
   out.ca_bundle = v.get("ca-bundle").value_or("");
 }
 
+// The settings a CONFIG_FILE source may give (as flags are spelled).
+const std::vector<std::string_view> kPerSource = {
+    "log-group",       "log-stream-name", "retention-days", "log-group-tags",   "kms-key-id",
+    "log-group-class", "timestamp-field", "exclude-fields", "out-of-window",    "max-message-bytes",
+    "multiline-start"};
+
 // Group and stream, and how a missing group is created.
-void read_destination(const Values& v, Config& out) {
+void read_destination(const Values& v, SourceConfig& out) {
   out.log_group = v.get_or_default("log-group");
   check_template(out.log_group, cloudwatch::NameKind::kGroup, "LOG_GROUP");
-  out.log_stream_prefix = v.get_or_default("log-stream-prefix");
-  validate_stream_prefix(out.log_stream_prefix);
   out.stream_template = v.get_or_default("log-stream-name");
   check_template(out.stream_template, cloudwatch::NameKind::kStream, "LOG_STREAM_NAME");
-  out.dead_letter_file = v.get("dead-letter-file").value_or(out.state_dir + "/dead-letter.jsonl");
-  if (out.dead_letter_file == "off") out.dead_letter_file.clear();
   if (auto days = v.get("retention-days")) {
     out.retention_days = static_cast<int>(parse_positive("RETENTION_DAYS", *days, "days"));
     static constexpr int kAllowed[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
@@ -361,7 +387,7 @@ void read_destination(const Values& v, Config& out) {
 }
 
 // How a line becomes an event.
-void read_events(const Values& v, Config& out) {
+void read_events(const Values& v, SourceConfig& out) {
   out.exclude_fields = split_list(v.get_or_default("exclude-fields"));
   out.timestamp_field = v.get_or_default("timestamp-field");
   if (out.timestamp_field.empty()) throw ConfigError("TIMESTAMP_FIELD must not be empty");
@@ -375,15 +401,56 @@ void read_events(const Values& v, Config& out) {
       !transform::parse_window_policy(policy, out.window_policy)) {
     throw ConfigError("OUT_OF_WINDOW must be restamp, send or set-aside, got '" + policy + "'");
   }
+  out.multiline_start = v.get("multiline-start").value_or("");
+  try {
+    if (!out.multiline_start.empty()) transform::Multiline check(out.multiline_start);
+  } catch (const transform::FilterError& e) {
+    throw ConfigError(std::string("MULTILINE_START: ") + e.what());
+  }
+}
+
+// One source: its files, where they go, how lines become events.
+SourceConfig read_source(const Values& v, const std::string& log_extension) {
+  SourceConfig out;
+  out.include = split_list(v.get("include").value_or("*." + log_extension));
+  if (out.include.empty()) throw ConfigError("INCLUDE must name at least one pattern");
+  out.exclude = split_list(v.get("exclude").value_or(""));
+  read_destination(v, out);
+  read_events(v, out);
+  return out;
+}
+
+// CONFIG_FILE's sources, over the environment's settings.
+std::vector<SourceConfig> read_sources(const Values& v, Config& config) {
+  config.config_file = v.get("config-file").value_or("");
+  if (config.config_file.empty()) return {read_source(v, config.log_extension)};
+  const VariableLookup environment = [&config](std::string_view name) { return config.env.get(name); };
+  std::vector<SourceConfig> sources;
+  for (const WrittenSource& written : read_config_file(config.config_file, kPerSource, environment)) {
+    const std::string where = "CONFIG_FILE " + config.config_file + " source '" + written.name + "' (line " +
+                              std::to_string(written.line) + "): ";
+    try {
+      SourceConfig source = read_source(Values(v, written.settings), config.log_extension);
+      source.name = written.name;
+      source.line = written.line;
+      source.filters = written.filters;
+      transform::LineFilter check_filter(source.filters);
+      transform::Redactor check_redactor(source.filters);
+      sources.push_back(std::move(source));
+    } catch (const transform::FilterError& e) {
+      throw ConfigError(where + "filters (line " + std::to_string(written.filters_line) + "): " + e.what());
+    } catch (const ConfigError& e) {
+      throw ConfigError(where + e.what());
+    }
+  }
+  return sources;
 }
 
 // How the files are followed.
 void read_files(const Values& v, Config& out) {
   out.once = parse_bool("ONCE", v.get_or_default("once"));
   out.poll_interval = parse_ms("POLL_INTERVAL_MS", v.get_or_default("poll-interval-ms"));
-  out.include = split_list(v.get("include").value_or("*." + out.log_extension));
-  if (out.include.empty()) throw ConfigError("INCLUDE must name at least one pattern");
-  out.exclude = split_list(v.get("exclude").value_or(""));
+  out.multiline_flush = parse_ms("MULTILINE_FLUSH_MS", v.get_or_default("multiline-flush-ms"));
   if (const std::string mode = v.get_or_default("watch-mode"); !source::parse_watch_mode(mode, out.watch_mode)) {
     throw ConfigError("WATCH_MODE must be auto, inotify or poll, got '" + mode + "'");
   }
@@ -481,7 +548,8 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
   const std::optional<std::string> named_env_file = early.get("env-file");
   out.env_file = named_env_file.value_or("env/" + out.environment + "/.env");
   if (named_env_file || exists(out.env_file)) {
-    process_env.add_fallback(parse_dotenv(read_text_file(out.env_file)));
+    process_env.add_fallback(parse_dotenv(read_text_file(out.env_file),
+                                          [&process_env](std::string_view name) { return process_env.get(name); }));
   }
   out.env = std::move(process_env);
   const Values v(*flags, out.env);
@@ -498,10 +566,9 @@ Command parse_command_line(int argc, const char* const* argv, aws::Environment p
 
   out.validate = parse_bool("--validate", v.get_or_default("validate"));
   read_paths(v, out);
-  read_destination(v, out);  // after the paths: the dead-letter file is in STATE_DIR
-  read_aws(v, out);          // after the checks that need no network (the region may come from IMDS)
-  read_events(v, out);
-  read_files(v, out);        // after the paths: INCLUDE defaults to *.<LOG_EXTENSION>
+  out.sources = read_sources(v, out);  // after the paths: INCLUDE defaults to *.<LOG_EXTENSION>
+  read_aws(v, out);                    // after the checks that need no network (the region may come from IMDS)
+  read_files(v, out);
   read_delivery(v, out);
   read_observability(v, out);
   return out.validate ? Command::kValidate : Command::kRun;

@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "app/listen_address.h"
+#include "app/source_config.h"
 #include "aws/endpoint_rules.h"
 #include "aws/environment.h"
 #include "common/logger.h"
 #include "source/file_watcher.h"
-#include "transform/time_window.h"
 
 namespace cw::app {
 
@@ -32,7 +32,6 @@ class ConfigError : public std::runtime_error {
 struct Config {
   std::string log_path;
   std::string log_extension;
-  std::string log_group;  // LOG_GROUP, a name template
   std::string log_stream_prefix;
   std::string region;
   std::string endpoint_url;
@@ -43,8 +42,6 @@ struct Config {
   std::optional<std::chrono::seconds> state_lock_wait;  // STATE_LOCK_WAIT_S; nullopt: for ever
   std::chrono::milliseconds checkpoint_sync{};  // 0: every checkpoint save is fsynced
   std::uint64_t checkpoint_unsaved_max_bytes{};  // CHECKPOINT_UNSAVED_MAX_MB
-  std::vector<std::string> exclude_fields;
-  std::string timestamp_field;
   std::string environment;
   std::string env_file;
   bool once = false;
@@ -52,15 +49,18 @@ struct Config {
   bool check_probe = true;   // --check sends one probe event unless --check-no-probe
   bool validate = false;     // --validate: print the routes of the files present, then exit
   std::chrono::milliseconds poll_interval{};
-  std::size_t max_message_bytes = 0;
   LogLevel log_level = LogLevel::kInfo;
   std::chrono::milliseconds connect_timeout{};
   std::chrono::milliseconds request_timeout{};
   std::string ca_bundle;
 
+  // What is shipped where: CONFIG_FILE's sources, or the one of the
+  // environment. Never empty.
+  std::string config_file;
+  std::vector<SourceConfig> sources;
+  std::chrono::milliseconds multiline_flush{};  // MULTILINE_FLUSH_MS
+
   // Files.
-  std::vector<std::string> include;  // globs relative to LOG_PATH; default "*.<LOG_EXTENSION>"
-  std::vector<std::string> exclude;
   source::WatchMode watch_mode = source::WatchMode::kAuto;
   std::chrono::milliseconds partial_line_flush{0};
   std::chrono::seconds rotated_max_age{0};
@@ -68,7 +68,6 @@ struct Config {
   std::chrono::seconds close_inactive{};  // CLOSE_INACTIVE_S; 0: never
 
   // Delivery.
-  std::string stream_template;  // LOG_STREAM_NAME; "{prefix}_{date}" as the seed
   std::size_t batch_budget_bytes = 0;  // BATCH_MEMORY_MB
   int max_in_flight = 0;
   std::chrono::milliseconds linger{};
@@ -76,12 +75,7 @@ struct Config {
   std::chrono::milliseconds backoff_base{};
   std::chrono::milliseconds backoff_cap{};
   std::chrono::milliseconds summary_interval{};
-  transform::WindowPolicy window_policy = transform::WindowPolicy::kRestamp;
   std::string dead_letter_file;  // "" = off
-  int retention_days = 0;
-  std::vector<std::pair<std::string, std::string>> group_tags;
-  std::string kms_key_id;
-  std::string group_class;
 
   // Observability.
   LogFormat log_format = LogFormat::kPlain;

@@ -22,8 +22,15 @@ std::string unquote_double(std::string_view body) {
 
 }  // namespace
 
-std::map<std::string, std::string> parse_dotenv(std::string_view text) {
+std::map<std::string, std::string> parse_dotenv(std::string_view text, const VariableLookup& environment) {
   std::map<std::string, std::string> values;
+  const VariableLookup lookup = [&](std::string_view name) -> std::optional<std::string> {
+    if (environment) {
+      if (auto value = environment(name)) return value;
+    }
+    if (auto it = values.find(std::string(name)); it != values.end()) return it->second;
+    return std::nullopt;
+  };
   while (!text.empty()) {
     const auto nl = text.find('\n');
     std::string_view line = trim(text.substr(0, nl));
@@ -41,10 +48,10 @@ std::map<std::string, std::string> parse_dotenv(std::string_view text) {
       std::size_t close = 1;
       while (close < value.size() && value[close] != '"') close += value[close] == '\\' ? 2 : 1;
       close = std::min(close, value.size());
-      values[key] = unquote_double(value.substr(1, close - 1));
+      values[key] = expand_vars(unquote_double(value.substr(1, close - 1)), lookup);
     } else {
       if (const auto hash = value.find(" #"); hash != std::string_view::npos) value = trim(value.substr(0, hash));
-      values[key] = std::string(value);
+      values[key] = expand_vars(value, lookup);
     }
   }
   return values;

@@ -18,7 +18,7 @@
 #include "app/healthcheck.h"
 #include "app/metrics_server.h"
 #include "app/pipeline.h"
-#include "app/route.h"
+#include "app/source.h"
 #include "app/validate.h"
 #include "aws/ecs_task_metadata.h"
 #include "app/shutdown.h"
@@ -38,7 +38,6 @@
 #include "source/file_set.h"
 #include "source/file_watcher.h"
 #include "source/state_lock.h"
-#include "transform/event_maker.h"
 
 #ifndef CW_VERSION
 #define CW_VERSION "dev"
@@ -73,8 +72,15 @@ app::PipelineOptions pipeline_options(const app::Config& config) {
   options.summary_interval = config.summary_interval;
   options.log_path = config.log_path;
   options.batch_budget_bytes = config.batch_budget_bytes;
+  options.multiline_flush = config.multiline_flush;
   options.max_unsaved_bytes = config.checkpoint_unsaved_max_bytes;
   return options;
+}
+
+std::string joined(const std::vector<std::string>& globs) {
+  std::string out;
+  for (const auto& glob : globs) out += (out.empty() ? "" : ",") + glob;
+  return out;
 }
 
 // Raises the descriptor limit and says what it allows: MAX_OPEN_FILES, or
@@ -123,18 +129,19 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   const aws::ProviderOptions credential_options{
       config.region, config.endpoint_flags,
       http::Options{config.connect_timeout, config.request_timeout, config.ca_bundle, "cw-sidecar/" CW_VERSION}, &log};
-  std::optional<app::Route> route;
+  Counters counters;
+  std::optional<app::Sources> sources;
   try {
-    route.emplace(app::make_route(config, start_values(config)));
+    sources.emplace(config, start_values(config), counters);
     endpoint = aws::resolve_logs_endpoint(config.region, config.endpoint_url, config.endpoint_flags);
     if (config.check) {
       // Where a file check.<ext> at the top of LOG_PATH would go now.
       const std::string file = "check." + config.log_extension;
-      const cloudwatch::FileNameParts parts = cloudwatch::file_name_parts(file);
+      const app::Route& route = sources->of(file).route;
       const std::string date = cloudwatch::local_date(std::chrono::system_clock::now());
-      const cloudwatch::NameContext context{parts.file, parts.file_stem, parts.dir, date, {}};
-      return app::run_check(config, endpoint, credential_options, route->group.render(context),
-                            route->stream.render(context));
+      const cloudwatch::NameContext context = app::file_names(file).context(date);
+      return app::run_check(config, endpoint, credential_options, route.group.render(context),
+                            route.stream.render(context));
     }
     credentials = aws::make_credentials_provider(config.env, {config.profile, config.profile_explicit},
                                                  credential_options);
@@ -143,7 +150,6 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   }
   const std::uint64_t max_open_files = open_files_budget(config, log);
 
-  Counters counters;
   // After the counters and the credentials it reads, so that it stops first.
   std::optional<app::MetricsServer> metrics;
   if (config.metrics_address) {
@@ -188,20 +194,23 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   } catch (const std::exception& e) {
     return config_error(e.what());
   }
-  log.info("cw-sidecar " CW_VERSION ": " + config.log_path + "/*." + config.log_extension + " -> " + config.log_group +
-           "/" + config.stream_template + " at " + endpoint.url + " (" + config.region + "), credentials " +
-           credentials->get().describe() + ", state in " + config.state_dir);
-
-  source::FileWatcher watcher(config.watch_mode, log);
-  source::FileSetOptions file_options{config.log_path, config.include, config.exclude, config.max_message_bytes,
-                                      config.partial_line_flush, config.rotated_max_age};
+  log.info("cw-sidecar " CW_VERSION ": " + config.log_path + " at " + endpoint.url + " (" + config.region +
+           "), credentials " + credentials->get().describe() + ", state in " + config.state_dir);
+  source::FileSetOptions file_options{config.log_path, {}, false, 0, config.partial_line_flush, config.rotated_max_age};
+  for (const app::SourceConfig& source : config.sources) {
+    log.info("source " + source.name + ": " + joined(source.include) +
+             (source.exclude.empty() ? "" : " except " + joined(source.exclude)) + " -> " + source.log_group +
+             " / " + source.stream_template);
+    file_options.sources.emplace_back(source.include, source.exclude);
+    // Lines are read in pieces of the largest cap; a source with a smaller
+    // one cuts them again.
+    file_options.max_line_bytes = std::max(file_options.max_line_bytes, source.max_message_bytes);
+  }
+  file_options.report_unmatched = !config.config_file.empty();
   file_options.max_open_files = max_open_files;
   file_options.close_inactive = config.close_inactive;
+  source::FileWatcher watcher(config.watch_mode, log);
   source::FileSet files(file_options, *checkpoints, watcher, counters, log);
-  transform::EventMaker events({{config.timestamp_field, config.exclude_fields, config.max_message_bytes},
-                                config.window_policy,
-                                transform::TimeWindow::for_retention_days(config.retention_days)},
-                               counters);
   cloudwatch::DeadLetter dead_letter(config.dead_letter_file, log, counters);
   cloudwatch::TroubleLog trouble(log, counters);
   cloudwatch::ThrottleGovernor governor(config.max_in_flight);
@@ -217,7 +226,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
       completed);
 
   const app::PipelineOptions options = pipeline_options(config);
-  app::Pipeline pipeline(options, {files, watcher, *checkpoints, events, senders, completed, *route, dead_letter, shutdown,
+  app::Pipeline pipeline(options, {files, watcher, *checkpoints, *sources, senders, completed, dead_letter, shutdown,
                                    counters, log});
   try {
     pipeline.run();
@@ -249,12 +258,16 @@ int main(int argc, char** argv) {
         std::puts(result.message.c_str());
         return result.exit_code;
       }
-      case app::Command::kValidate:
-        return app::run_validate(config, app::make_route(config, app::validate_start_values(start_values(config))),
-                                 stdout);
+      case app::Command::kValidate: {
+        Counters counters;
+        app::Sources sources(config, app::validate_start_values(start_values(config)), counters);
+        return app::run_validate(config, sources, stdout);
+      }
       case app::Command::kRun: break;
     }
   } catch (const cloudwatch::NameTemplateError& e) {
+    return config_error(e.what());
+  } catch (const transform::FilterError& e) {
     return config_error(e.what());
   } catch (const app::ConfigError& e) {
     // Docker reserves exit code 2 of a health check: a bad setting is "unhealthy".

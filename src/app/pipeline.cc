@@ -6,6 +6,7 @@
 
 #include "cloudwatch/request_body.h"
 #include "common/clock.h"
+#include "common/message_limit.h"
 
 namespace cw::app {
 namespace {
@@ -19,6 +20,12 @@ constexpr std::uint64_t kTurnBytes = 4 << 20;
 // How long a rotated file's unfinished last line waits for its newline.
 constexpr std::chrono::seconds kDetachedQuiet{5};
 
+// A text event is made once it holds this much, and cut into pieces at the
+// message cap as a long line is; the next line starts another.
+constexpr std::size_t kMostJoinedBytes = 4 * kMaxMessageBytes;
+// The buffer of a joined event is freed past this, not kept for the next.
+constexpr std::size_t kKeptJoinedBytes = 64 << 10;
+
 }  // namespace
 
 // Events of one file's lines into the open batches of their destinations.
@@ -27,11 +34,13 @@ class Pipeline::FileSink final : public transform::EventSink {
   FileSink(Pipeline& pipeline, AckTracker::File& acks, std::int64_t now_ms)
       : p_(pipeline), acks_(acks), now_ms_(now_ms) {}
 
-  // The next line, which begins at `line_from`, goes to `destination`.
-  void next_line(Destination& destination, std::uint64_t line_from) {
-    destination_ = &destination;
-    line_from_ = line_from;
-  }
+  AckTracker::File& acks() { return acks_; }
+  std::int64_t now_ms() const { return now_ms_; }
+  // Where the lines go from now on; null until it is said.
+  Destination* destination() const { return destination_; }
+  void set_destination(Destination& destination) { destination_ = &destination; }
+  // The next line's events, which begins at `line_from`.
+  void next_line(std::uint64_t line_from) { line_from_ = line_from; }
 
   bool send(std::int64_t timestamp_ms, std::string_view message) override {
     // Only a stop can leave us without room here; the event is then lost to
@@ -60,9 +69,7 @@ class Pipeline::FileSink final : public transform::EventSink {
 Pipeline::Pipeline(PipelineOptions options, PipelineParts parts)
     : options_(std::move(options)),
       p_(parts),
-      open_(p_.senders, acks_, p_.senders.limits(), options_.batch_budget_bytes) {
-  if (p_.route.uses_fields()) fields_.emplace(p_.route.fields);
-}
+      open_(p_.senders, acks_, p_.senders.limits(), options_.batch_budget_bytes) {}
 
 void Pipeline::run() {
   next_rescan_ = Clock::now();  // the first round scans at once
@@ -77,6 +84,7 @@ void Pipeline::run() {
     look_for_changes();
     const bool paused = reading_paused();
     const bool progressed = !paused && read_round();
+    flush_quiet_events(/*all=*/!progressed && options_.once);
     if (!progressed && options_.once) open_.hand_over_all();
     open_.sweep(Clock::now(), options_.linger);
     if (progressed) continue;  // more may have arrived meanwhile: no sleep yet
@@ -132,24 +140,21 @@ bool Pipeline::read_due_files() {
     const bool flush_partial = file.detached && Clock::now() - file.detached_at >= kDetachedQuiet;
     const std::uint64_t turn_end = file.read_offset() + kTurnBytes;
     const std::int64_t now_ms = epoch_ms();
-    AckTracker::File& acks = acks_.file(file.id());
-    FileSink sink(*this, acks, now_ms);
-    Destination* destination = fields_ ? nullptr : &destination_of(file, {});
+    FileState& state = state_of(file);
+    FileSink sink(*this, acks_.file(file.id()), now_ms);
     while (file.read_offset() < turn_end) {
       if (checkpoint_errno_ != 0 && reading_paused()) return progressed;
       const std::uint64_t line_from = file.read_offset();
       const auto line = file.next_line(flush_partial);
       if (!line) break;
       progressed = true;
-      // The pieces of a long line go where its first one went.
-      if (fields_ && (line->part <= 1 || destination == nullptr)) destination = &destination_of(file, line->text);
-      sink.next_line(*destination, line_from);
-      const transform::ReadLine read{line->text, line->part, line->last_part, file.inode(), line->line_start};
       // Stopping while waiting for room: this line is not acknowledged and
       // is read again after the restart.
-      if (!p_.events.make(read, now_ms, sink)) return progressed;
+      if (!take_line(state, sink, line->text, line->part, line->last_part,
+                     {state.identity, line->line_start, line_from, line->end_offset})) {
+        return progressed;
+      }
       add_as_sole_writer(p_.counters.bytes_read, line->end_offset - line_from);
-      acks.line_done(line->end_offset);
     }
     // Its turn is over with more to read: the next file's turn needs a buffer,
     // and one at a time is enough.
@@ -158,43 +163,137 @@ bool Pipeline::read_due_files() {
   return progressed;
 }
 
-Destination& Pipeline::destination_of(const source::TailedFile& file, std::string_view line) {
-  auto [it, found_now] = names_.try_emplace(file.id());
-  FileNames& names = it->second;
+Pipeline::FileState& Pipeline::state_of(const source::TailedFile& file) {
+  auto [it, found_now] = states_.try_emplace(file.id());
+  FileState& state = it->second;
   if (found_now) {
     std::string_view relative = file.path();
     if (relative.starts_with(options_.log_path) && relative.size() > options_.log_path.size() &&
         relative[options_.log_path.size()] == '/') {
       relative.remove_prefix(options_.log_path.size() + 1);
     }
-    const cloudwatch::FileNameParts parts = cloudwatch::file_name_parts(relative);
-    names.file = parts.file;
-    names.file_stem = parts.file_stem;
-    names.dir = parts.dir;
+    state.names = file_names(relative);
+    state.source = &p_.sources.of(relative);
+    state.identity = file.inode();
   }
-  cloudwatch::NameContext context{names.file, names.file_stem, names.dir, today_, {}};
-  const Route& route = p_.route;
-  if (fields_) {
-    context.fields = fields_->read(line);
+  return state;
+}
+
+bool Pipeline::take_line(FileState& state, FileSink& sink, std::string_view text, std::uint32_t part, bool last_part,
+                         const LineAt& at) {
+  const Source& source = *state.source;
+  if (source.multiline && part == 0) {
+    const auto kind = source.multiline->classify(text);
+    if (kind == transform::Multiline::Kind::kContinuation && state.joining &&
+        state.joined.size() + 1 + text.size() <= kMostJoinedBytes) {
+      state.joined += '\n';
+      state.joined.append(text);
+      state.joined_end = at.end;
+      state.joined_at = Clock::now();
+      return true;
+    }
+    if (state.joining && !flush_joined(state, sink)) return false;
+    if (kind != transform::Multiline::Kind::kJson) {
+      state.joined.assign(text);
+      state.joined_from = at.from;
+      state.joined_end = at.end;
+      state.joined_at = Clock::now();
+      state.joining = true;
+      ++joining_;
+      return true;
+    }
+  } else if (state.joining && !flush_joined(state, sink)) {
+    return false;
+  }
+  return ship(state, sink, text, part, last_part, at);
+}
+
+bool Pipeline::flush_joined(FileState& state, FileSink& sink) {
+  state.joining = false;
+  --joining_;
+  const bool shipped =
+      ship(state, sink, state.joined, 0, true, {state.identity, state.joined_from, state.joined_from, state.joined_end});
+  state.joined.clear();
+  // A long traceback's buffer is not kept for every file.
+  if (state.joined.capacity() > kKeptJoinedBytes) std::string().swap(state.joined);
+  return shipped;
+}
+
+bool Pipeline::ship(FileState& state, FileSink& sink, std::string_view text, std::uint32_t part, bool last_part,
+                    const LineAt& at) {
+  Source& source = *state.source;
+  // The pieces of a long line follow its first one.
+  if (part <= 1) {
+    state.filtered_out = false;
+    if (!source.filter.empty()) {
+      if (const transform::Verdict verdict = source.filter.decide(text); verdict != transform::Verdict::kShip) {
+        add_as_sole_writer(verdict == transform::Verdict::kDropped   ? source.counters.dropped
+                           : verdict == transform::Verdict::kNotKept ? source.counters.not_kept
+                                                                     : source.counters.sampled_out);
+        add_as_sole_writer(p_.counters.lines_filtered);
+        add_as_sole_writer(p_.counters.lines_read);
+        state.filtered_out = part == 1;
+        sink.acks().line_done(at.end);
+        return true;
+      }
+    }
+  } else if (state.filtered_out) {
+    sink.acks().line_done(at.end);
+    return true;
+  }
+  if (!source.redactor.empty() && source.redactor.redact(text, redacted_)) {
+    text = redacted_;
+    if (part <= 1) add_as_sole_writer(source.counters.redacted);
+  }
+  // The pieces of a long line go where its first one went.
+  if (sink.destination() == nullptr || (source.fields && part <= 1)) sink.set_destination(destination_of(state, text));
+  sink.next_line(at.from);
+  const transform::ReadLine read{text, part, last_part, at.identity, at.line_start};
+  if (!source.events.make(read, sink.now_ms(), sink)) return false;
+  sink.acks().line_done(at.end);
+  return true;
+}
+
+void Pipeline::flush_quiet_events(bool all) {
+  if (joining_ == 0) return;
+  const auto now = Clock::now();
+  const std::int64_t now_ms = epoch_ms();
+  for (auto& [id, state] : states_) {
+    if (!state.joining || (!all && now - state.joined_at < options_.multiline_flush)) continue;
+    FileSink sink(*this, acks_.file(id), now_ms);
+    if (!flush_joined(state, sink)) return;  // stopping
+  }
+}
+
+Destination& Pipeline::destination_of(FileState& state, std::string_view line) {
+  const Source& source = *state.source;
+  const Route& route = source.route;
+  cloudwatch::NameContext context = state.names.context(today_);
+  if (source.fields) {
+    context.fields = source.fields->read(line);
     route.group.render(context, group_scratch_);
     route.stream.render(context, stream_scratch_);
     return open_.find(group_scratch_, stream_scratch_, route.group_options);
   }
-  if (names.date != today_) {
-    names.date = today_;
-    route.group.render(context, names.group);
-    route.stream.render(context, names.stream);
+  if (state.date != today_) {
+    state.date = today_;
+    route.group.render(context, state.group);
+    route.stream.render(context, state.stream);
   }
-  return open_.find(names.group, names.stream, route.group_options);
+  return open_.find(state.group, state.stream, route.group_options);
 }
 
 void Pipeline::forget_gone_files() {
-  if (names_.size() <= p_.files.files().size()) return;
-  std::unordered_map<std::uint64_t, FileNames> kept;
+  if (states_.size() <= p_.files.files().size()) return;
+  std::unordered_map<std::uint64_t, FileState> kept;
   for (const auto& file : p_.files.files()) {
-    if (auto it = names_.find(file->id()); it != names_.end()) kept.insert(std::move(*it));
+    if (auto it = states_.find(file->id()); it != states_.end()) kept.insert(std::move(*it));
   }
-  names_.swap(kept);
+  // A file given up (ROTATED_MAX_AGE_S) takes what it was joining with it.
+  for (const auto& [id, state] : states_) {
+    if (state.joining && !kept.contains(id)) --joining_;
+  }
+  states_.swap(kept);
 }
 
 void Pipeline::apply_acknowledgements() {
@@ -261,6 +360,7 @@ bool Pipeline::reading_paused() {
 }
 
 void Pipeline::drain() {
+  if (!p_.shutdown.aborted()) flush_quiet_events(/*all=*/true);
   open_.hand_over_all();
   const auto deadline = (p_.shutdown.requested() ? p_.shutdown.requested_at() : Clock::now()) + options_.grace;
   if (p_.shutdown.requested() && !acks_.idle()) {
@@ -295,6 +395,11 @@ std::chrono::milliseconds Pipeline::next_timeout() const {
   if (p_.files.wants_timed_look()) until = std::min(until, Clock::now() + options_.poll_interval);
   if (const auto oldest = open_.oldest_opened()) until = std::min(until, *oldest + options_.linger);
   if (const auto due = p_.checkpoints.sync_due()) until = std::min(until, *due);
+  if (joining_ > 0) {
+    for (const auto& [id, state] : states_) {
+      if (state.joining) until = std::min(until, state.joined_at + options_.multiline_flush);
+    }
+  }
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
   return std::max(left, std::chrono::milliseconds(1));
 }

@@ -58,6 +58,17 @@ class Writer {
     out_ += '\n';
   }
   void sample(std::uint64_t value) { sample(std::to_string(value)); }
+  // With the labels source and reason.
+  void sample2(const std::string& value, std::string_view source, std::string_view reason) {
+    out_ += name_;
+    out_ += "{source=\"";
+    append_label_value(out_, source);
+    out_ += "\",reason=\"";
+    append_label_value(out_, reason);
+    out_ += "\"} ";
+    out_ += value;
+    out_ += '\n';
+  }
 
   void counter(std::string_view name, std::string_view help, std::uint64_t value) {
     family(name, "counter", help);
@@ -100,7 +111,18 @@ std::string render_prometheus(const Counters& c, const MetricsContext& context) 
               {"rejected_expired", get(c.events_rejected_expired)},
               {"set_aside_invalid", get(c.events_set_aside_invalid)},
               {"set_aside_window", get(c.events_set_aside_window)},
-              {"empty_skipped", get(c.lines_empty)}});
+              {"empty_skipped", get(c.lines_empty)},
+              {"filtered", get(c.lines_filtered)}});
+  w.family("cw_sidecar_lines_filtered_total", "counter",
+           "Lines a source's filters ruled out, by source and reason (drop, keep_only, sample); their checkpoints "
+           "move as for lines shipped.");
+  for (const SourceCounters& source : c.sources) {
+    w.sample2(std::to_string(get(source.dropped)), source.name, "drop");
+    w.sample2(std::to_string(get(source.not_kept)), source.name, "keep_only");
+    w.sample2(std::to_string(get(source.sampled_out)), source.name, "sample");
+  }
+  w.family("cw_sidecar_lines_redacted_total", "counter", "Lines shipped with something masked by a redact filter.");
+  for (const SourceCounters& source : c.sources) w.sample(std::to_string(get(source.redacted)), "source", source.name);
   w.labelled("cw_sidecar_events_read_total", "counter",
              "Events made from lines, by how the line was understood.", "kind",
              {{"json", get(c.events_json)}, {"no_timestamp", get(c.events_no_timestamp)}, {"raw", get(c.events_raw)}});

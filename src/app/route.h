@@ -1,11 +1,11 @@
 #pragma once
-// Route: where the lines of a file go (the group and stream name templates)
-// and how a group the sidecar creates is set up.
+// Route: where the lines of a source's files go (the group and stream name
+// templates) and how a group the sidecar creates is set up.
 
 #include <string>
 #include <vector>
 
-#include "app/config.h"
+#include "app/source_config.h"
 #include "cloudwatch/name_template.h"
 #include "cloudwatch/request_body.h"
 
@@ -22,8 +22,16 @@ struct Route {
   bool uses_fields() const { return !fields.empty(); }
 };
 
-// The route of the settings, with the values fixed at start put in. Throws
+// The route of a source, with the values fixed at start put in. Throws
 // cloudwatch::NameTemplateError.
-Route make_route(const Config& config, const cloudwatch::StartValues& values);
+Route make_route(const SourceConfig& source, const cloudwatch::StartValues& values);
+
+// The placeholders a file's path gives, for the names of `relative` (to
+// LOG_PATH) on the local date `date`.
+struct FileNames {
+  std::string file, file_stem, dir;
+  cloudwatch::NameContext context(std::string_view date) const { return {file, file_stem, dir, date, {}}; }
+};
+FileNames file_names(std::string_view relative);
 
 }  // namespace cw::app

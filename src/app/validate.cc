@@ -24,31 +24,48 @@ cloudwatch::StartValues validate_start_values(cloudwatch::StartValues values) {
   return values;
 }
 
-int run_validate(const Config& config, const Route& route, std::FILE* out) {
+int run_validate(const Config& config, Sources& sources, std::FILE* out) {
   namespace fs = std::filesystem;
-  const source::GlobSet globs(config.include, config.exclude);
+  std::vector<source::GlobSet> globs;
+  for (const SourceConfig& source : config.sources) globs.emplace_back(source.include, source.exclude);
+  const source::AnyGlobSet any(globs);
   const std::string date = cloudwatch::local_date(std::chrono::system_clock::now());
-  std::vector<std::string> files;
+  std::vector<std::string> files, unmatched;
   std::error_code error;
   const fs::path root(config.log_path);
   for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, error), end;
        !error && it != end; it.increment(error)) {
-    if (it->path() == fs::path(config.state_dir)) {
+    // As the sidecar follows them: hidden names (its state folder) are not.
+    if (it->path().filename().string().starts_with(".")) {
       it.disable_recursion_pending();
       continue;
     }
     std::error_code type_error;
     if (!it->is_regular_file(type_error)) continue;
-    const std::string relative = it->path().lexically_relative(root).string();
-    if (globs.matches(relative)) files.push_back(relative);
+    std::string relative = it->path().lexically_relative(root).string();
+    (any.matches(relative) ? files : unmatched).push_back(std::move(relative));
   }
   std::sort(files.begin(), files.end());
-  std::fprintf(out, "LOG_PATH %s: %zu file(s) match INCLUDE/EXCLUDE now\n", config.log_path.c_str(), files.size());
+  std::sort(unmatched.begin(), unmatched.end());
+  std::fprintf(out, "LOG_PATH %s: %zu file(s) match a source now\n", config.log_path.c_str(), files.size());
+  std::vector<char> used(sources.size(), 0);
   for (const std::string& file : files) {
-    const cloudwatch::FileNameParts parts = cloudwatch::file_name_parts(file);
-    const cloudwatch::NameContext context{parts.file, parts.file_stem, parts.dir, date, {}};
-    std::fprintf(out, "%s  source default  group %s  stream %s\n", file.c_str(), shown(route.group, context).c_str(),
-                 shown(route.stream, context).c_str());
+    const Source& source = sources.of(file);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (&sources[i] == &source) used[i] = 1;
+    }
+    const cloudwatch::NameContext context = file_names(file).context(date);
+    std::fprintf(out, "%s  source %s  group %s  stream %s\n", file.c_str(), source.counters.name.c_str(),
+                 shown(source.route.group, context).c_str(), shown(source.route.stream, context).c_str());
+  }
+  if (!config.config_file.empty()) {
+    for (const std::string& file : unmatched) std::fprintf(out, "%s  matches no source: not read\n", file.c_str());
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (used[i] == 0) {
+        std::fprintf(out, "warning: source %s (CONFIG_FILE line %d) matches no file now\n",
+                     config.sources[i].name.c_str(), config.sources[i].line);
+      }
+    }
   }
   if (error) std::fprintf(out, "cannot list all of LOG_PATH: %s\n", error.message().c_str());
   return 0;

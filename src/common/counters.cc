@@ -20,6 +20,7 @@ std::string Counters::summary() const {
   field(out, "lines", get(lines_read));
   field(out, "accepted", get(events_accepted));
   field(out, "empty_skipped", get(lines_empty));
+  if (const auto filtered = get(lines_filtered); filtered > 0) field(out, "filtered", filtered);
   field(out, "split_pieces", get(lines_split));
   field(out, "raw", get(events_raw));
   field(out, "no_timestamp", get(events_no_timestamp));
@@ -38,6 +39,14 @@ std::string Counters::summary() const {
   field(out, "network_errors", get(requests_network_error));
   field(out, "retries", get(retries));
   field(out, "bytes_sent", get(bytes_sent));
+  // Per source, only what its filters did.
+  for (const SourceCounters& source : sources) {
+    const std::uint64_t dropped = get(source.dropped), not_kept = get(source.not_kept),
+                        sampled_out = get(source.sampled_out), redacted = get(source.redacted);
+    if (dropped + not_kept + sampled_out + redacted == 0) continue;
+    out += " source=" + source.name + "(dropped=" + std::to_string(dropped) + " not_kept=" + std::to_string(not_kept) +
+           " sampled_out=" + std::to_string(sampled_out) + " redacted=" + std::to_string(redacted) + ")";
+  }
   return out;
 }
 

@@ -4,16 +4,28 @@
 //
 // Accounting: every line read ends in exactly one outcome —
 //   lines_read == events_accepted + events_rejected_* + events_set_aside_*
-//                 + lines_empty + events_in_flight (not yet answered)
+//                 + lines_empty + lines_filtered + events_in_flight (not yet answered)
 // where one line cut into pieces counts once per piece (lines_split counts the
 // extra pieces). Relaxed atomics: each counter is exact, a snapshot of several
 // is not atomic as a whole.
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <string>
 
 namespace cw {
+
+// What the filters of one source did (the reading thread writes them).
+struct SourceCounters {
+  using Counter = std::atomic<std::uint64_t>;
+  explicit SourceCounters(std::string source_name) : name(std::move(source_name)) {}
+  const std::string name;
+  Counter dropped{0};      // by a drop filter
+  Counter not_kept{0};     // by a keep_only filter
+  Counter sampled_out{0};  // by a sample filter
+  Counter redacted{0};     // shipped with something masked
+};
 
 struct Counters {
   using Counter = std::atomic<std::uint64_t>;
@@ -21,6 +33,7 @@ struct Counters {
   // Reading and transforming.
   Counter lines_read{0};           // events made from lines (pieces included) + empty lines
   Counter lines_empty{0};          // outcome: skipped, nothing to send
+  Counter lines_filtered{0};       // outcome: ruled out by a source's filters (SourceCounters says how)
   Counter lines_split{0};          // extra events made by cutting lines longer than the message cap
   Counter events_json{0};          // JSON objects stamped from their timestamp field
   Counter events_no_timestamp{0};  // JSON objects stamped with the read time
@@ -68,6 +81,10 @@ struct Counters {
   std::atomic<int> checkpoint_error{0};
   std::atomic<std::int64_t> checkpoint_unsaved_bytes{0};
   Counter dead_letter_failures{0};  // events set aside that the dead-letter file could not take
+
+  // One per source, in the order of the configuration; added before any
+  // thread reads them (a deque: its elements never move).
+  std::deque<SourceCounters> sources;
 
   // "lines=... accepted=... ..." for the summary log line.
   std::string summary() const;

@@ -36,7 +36,7 @@ std::string descriptor_limit() {
 FileSet::FileSet(FileSetOptions options, const CheckpointStore& checkpoints, FileWatcher& watcher,
                  Counters& counters, const Logger& log, const MonotonicClock& clock)
     : options_(std::move(options)),
-      globs_(options_.include, options_.exclude),
+      globs_(options_.sources),
       store_(checkpoints),
       watcher_(watcher),
       counters_(counters),
@@ -129,7 +129,12 @@ bool FileSet::rescan() {
   for (const auto& file : files_) tracked.insert(Identity{file->device(), file->inode()});
   for (const Closed& c : closed_) tracked.insert(Identity{c.at.device, c.at.inode});
   for (const Found& f : all) {
-    if (!f.shipped || !tracked.insert(Identity{f.device, f.inode}).second) continue;
+    if (!f.shipped) {
+      // Rotated copies of followed files are tracked: only strangers are told of.
+      if (options_.report_unmatched && !tracked.contains(Identity{f.device, f.inode})) report_unmatched(f.path);
+      continue;
+    }
+    if (!tracked.insert(Identity{f.device, f.inode}).second) continue;
     // The checkpoint's offset is checked against its fingerprint on open.
     const auto cp = store_.find(f.device, f.inode);
     track(f, cp ? *cp : Checkpoint{f.device, f.inode, {}, 0, f.path}, false);
@@ -141,6 +146,14 @@ bool FileSet::rescan() {
   counters_.files_tracked.store(static_cast<std::int64_t>(files_.size() + closed_.size()),
                                 std::memory_order_relaxed);
   return true;
+}
+
+void FileSet::report_unmatched(const std::string& path) {
+  // Bounded: a folder of archives must not grow this without end.
+  constexpr std::size_t kMostReported = 1000;
+  if (unmatched_reported_.size() >= kMostReported || !unmatched_reported_.insert(path).second) return;
+  log_.info("file " + path + " matches no source: not read" +
+            (unmatched_reported_.size() == kMostReported ? " (no more such files are reported)" : ""));
 }
 
 void FileSet::detach_missing(const ByIdentity& listed, bool complete) {

@@ -42,6 +42,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/message_limit.h"
@@ -57,8 +58,10 @@ namespace cw::source {
 
 struct FileSetOptions {
   std::string directory;
-  std::vector<std::string> include;  // globs relative to directory, e.g. "*.log", "**/*.log"
-  std::vector<std::string> exclude;
+  // Of each source: a file is followed when one of them matches its path
+  // relative to directory.
+  std::vector<GlobSet> sources;
+  bool report_unmatched = false;  // log once a file that no source matches
   std::size_t max_line_bytes = kMaxMessageBytes;
   std::chrono::milliseconds flush_partial_after{0};  // 0: a line waits for its newline
   std::chrono::seconds rotated_max_age{0};           // 0: rotated files are always read to their end
@@ -193,6 +196,7 @@ class FileSet {
   // Reads the rest of what `cp` names from its copy under a rotated name;
   // returns the copy, or null when there is none.
   const Found* read_copy(const Checkpoint& cp, const std::vector<Found>& all);
+  void report_unmatched(const std::string& path);
   void detach_missing(const ByIdentity& listed, bool complete);
   void follow_closed(const ByIdentity& listed, bool complete);  // renames, rotations, deletions
   std::size_t close_inactive();  // how many it closed
@@ -210,7 +214,8 @@ class FileSet {
   void index_paths();  // by_path_ from files_ and closed_
 
   FileSetOptions options_;
-  GlobSet globs_;
+  AnyGlobSet globs_;
+  std::unordered_set<std::string> unmatched_reported_;
   const CheckpointStore& store_;
   FileWatcher& watcher_;
   Counters& counters_;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/fnv1a.h"
+
 namespace cw::source {
 
 struct Fingerprint {
@@ -15,10 +17,6 @@ struct Fingerprint {
 };
 
 inline constexpr std::uint32_t kFingerprintBytes = 1024;
-
-// FNV-1a 64: the fingerprint's hash, and the check of a checkpoint file's
-// content (enough to tell a whole file from one a crash cut or mixed).
-std::uint64_t fnv1a(std::string_view bytes);
 
 // Reads the fingerprint of an open file: up to `length` bytes from offset 0
 // (kFingerprintBytes when length is 0).

@@ -73,4 +73,12 @@ bool GlobSet::matches(std::string_view relative_path) const {
   return std::any_of(include_.begin(), include_.end(), hit) && std::none_of(exclude_.begin(), exclude_.end(), hit);
 }
 
+AnyGlobSet::AnyGlobSet(std::vector<GlobSet> sets) : sets_(std::move(sets)) {
+  recursive_ = std::any_of(sets_.begin(), sets_.end(), [](const GlobSet& set) { return set.recursive(); });
+}
+
+bool AnyGlobSet::matches(std::string_view relative_path) const {
+  return std::any_of(sets_.begin(), sets_.end(), [&](const GlobSet& set) { return set.matches(relative_path); });
+}
+
 }  // namespace cw::source

@@ -26,4 +26,17 @@ class GlobSet {
   bool recursive_;
 };
 
+// The globs of several sources: a path matches when one of them matches it.
+class AnyGlobSet {
+ public:
+  explicit AnyGlobSet(std::vector<GlobSet> sets);
+
+  bool matches(std::string_view relative_path) const;
+  bool recursive() const { return recursive_; }
+
+ private:
+  std::vector<GlobSet> sets_;
+  bool recursive_ = false;
+};
+
 }  // namespace cw::source

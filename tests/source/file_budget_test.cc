@@ -35,7 +35,7 @@ class FileBudgetTest : public ::testing::Test {
   std::unique_ptr<FileSet> make_set(std::size_t max_open_files, std::chrono::seconds close_inactive = {}) {
     FileSetOptions options;
     options.directory = logs_;
-    options.include = {"*.log"};
+    options.sources = {GlobSet({"*.log"}, {})};
     options.rotated_quiet = std::chrono::milliseconds(0);
     options.max_open_files = max_open_files;
     options.close_inactive = close_inactive;

@@ -30,7 +30,7 @@ class FileSetTest : public ::testing::Test {
   std::unique_ptr<FileSet> make_set(std::string directory = {}, const MonotonicClock& clock = cw::steady_clock()) {
     FileSetOptions options;
     options.directory = directory.empty() ? logs_ : directory;
-    options.include = {"*.log"};
+    options.sources = {GlobSet({"*.log"}, {})};
     options.rotated_quiet = std::chrono::milliseconds(0);
     return std::make_unique<FileSet>(options, store_, watcher_, counters_, log_, clock);
   }
@@ -129,7 +129,7 @@ TEST_F(FileSetTest, ACheckpointIsResumed) {
   FileSetOptions options;
   options.rotated_quiet = std::chrono::milliseconds(0);
   options.directory = logs_;
-  options.include = {"*.log"};
+  options.sources = {GlobSet({"*.log"}, {})};
   FileSet set(options, reloaded, watcher_, counters_, log_);
   ASSERT_TRUE(set.rescan());
   TailedFile* file = file_at(set, path);
@@ -239,7 +239,7 @@ TEST_F(FileSetTest, ARotatedFileIsKeptWhileItMayStillBeWrittenTo) {
   write_file(path, "one\n");
   FileSetOptions options;
   options.directory = logs_;
-  options.include = {"*.log"};
+  options.sources = {GlobSet({"*.log"}, {})};
   options.rotated_quiet = std::chrono::hours(1);
   FileSet set(options, store_, watcher_, counters_, log_);
   ASSERT_TRUE(set.rescan());
@@ -301,8 +301,7 @@ TEST_F(FileSetTest, IncludeAndExcludeWithDoubleStar) {
   FileSetOptions options;
   options.rotated_quiet = std::chrono::milliseconds(0);
   options.directory = logs_;
-  options.include = {"**/*.log"};
-  options.exclude = {"tmp/**", "**/debug-*.log"};
+  options.sources = {GlobSet({"**/*.log"}, {"tmp/**", "**/debug-*.log"})};
   FileSet set(options, store_, watcher_, counters_, log_);
   ASSERT_TRUE(set.rescan());
   EXPECT_EQ(paths(set), (std::vector<std::string>{logs_ + "/a.log", logs_ + "/x/b.log", logs_ + "/x/y/c.log"}));
@@ -326,7 +325,7 @@ TEST_F(FileSetTest, ARotatedFileIsResumedByInodeAfterARestart) {
   FileSetOptions options;
   options.rotated_quiet = std::chrono::milliseconds(0);
   options.directory = logs_;
-  options.include = {"*.log"};
+  options.sources = {GlobSet({"*.log"}, {})};
   FileSet set(options, reloaded, watcher_, counters_, log_);
   ASSERT_TRUE(set.rescan());
   ASSERT_EQ(set.files().size(), 2u);
@@ -354,7 +353,7 @@ TEST_F(FileSetTest, ARotatedFileFullyShippedIsNotReopenedAfterARestart) {
   FileSetOptions options;
   options.rotated_quiet = std::chrono::milliseconds(0);
   options.directory = logs_;
-  options.include = {"*.log"};
+  options.sources = {GlobSet({"*.log"}, {})};
   FileSet set(options, reloaded, watcher_, counters_, log_);
   ASSERT_TRUE(set.rescan());
   EXPECT_TRUE(set.files().empty());
@@ -453,7 +452,7 @@ TEST_F(FileSetTest, ACopytruncateWhileTheSidecarWasDownIsFoundByTheCopysFirstByt
   FileSetOptions options;
   options.rotated_quiet = std::chrono::milliseconds(0);
   options.directory = logs_;
-  options.include = {"*.log"};
+  options.sources = {GlobSet({"*.log"}, {})};
   FileSet set(options, reloaded, watcher_, counters_, log_);
   ASSERT_TRUE(set.rescan());
   std::vector<std::string> lines;
@@ -554,7 +553,7 @@ TEST_F(FileSetTest, AFolderTheListingDidNotSeeTakesARescanEvenEmpty) {
   write_file(logs_ + "/a.log", "a1\n");
   FileSetOptions options;
   options.directory = logs_;
-  options.include = {"**/*.log"};
+  options.sources = {GlobSet({"**/*.log"}, {})};
   FileSet set(options, store_, watcher_, counters_, log_, clock);
   age_folder(logs_);
   ASSERT_TRUE(set.rescan());
