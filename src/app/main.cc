@@ -132,7 +132,7 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
   Counters counters;
   std::optional<app::Sources> sources;
   try {
-    sources.emplace(config, start_values(config), counters);
+    sources.emplace(config.sources, start_values(config), counters);
     endpoint = aws::resolve_logs_endpoint(config.region, config.endpoint_url, config.endpoint_flags);
     if (config.check) {
       // Where a file check.<ext> at the top of LOG_PATH would go now.
@@ -260,7 +260,7 @@ int main(int argc, char** argv) {
       }
       case app::Command::kValidate: {
         Counters counters;
-        app::Sources sources(config, app::validate_start_values(start_values(config)), counters);
+        app::Sources sources(config.sources, app::validate_start_values(start_values(config)), counters);
         return app::run_validate(config, sources, stdout);
       }
       case app::Command::kRun: break;

@@ -16,8 +16,8 @@ Source::Source(const SourceConfig& config, Route source_route, SourceCounters& s
   if (route.uses_fields()) fields = std::make_unique<transform::TopLevelFields>(route.fields);
 }
 
-Sources::Sources(const Config& config, const cloudwatch::StartValues& values, Counters& counters) {
-  for (const SourceConfig& source : config.sources) {
+Sources::Sources(const std::vector<SourceConfig>& configs, const cloudwatch::StartValues& values, Counters& counters) {
+  for (const SourceConfig& source : configs) {
     SourceCounters& source_counters = counters.sources.emplace_back(source.name);
     sources_.push_back(std::make_unique<Source>(source, make_route(source, values), source_counters, counters));
   }

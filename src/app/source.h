@@ -40,7 +40,7 @@ class Sources {
   // Adds each source's counters to `counters`. Throws
   // cloudwatch::NameTemplateError (a template's start values) and
   // transform::FilterError.
-  Sources(const Config& config, const cloudwatch::StartValues& values, Counters& counters);
+  Sources(const std::vector<SourceConfig>& configs, const cloudwatch::StartValues& values, Counters& counters);
 
   // The source of a file at `relative` (to LOG_PATH): the first that matches.
   // A rotated file may have a name no source matches (api.log.1, found so

@@ -81,20 +81,20 @@ TEST_F(ConfigTest, Defaults) {
   const Config c = parse({});
   EXPECT_EQ(c.log_path, cwd_);
   EXPECT_EQ(c.log_extension, "log");
-  EXPECT_EQ(c.log_group, "python_logs_example");
+  EXPECT_EQ(c.sources[0].log_group, "python_logs_example");
   EXPECT_EQ(c.log_stream_prefix, "default");
   EXPECT_EQ(c.region, "us-east-1");
   EXPECT_EQ(c.endpoint_url, "");
   EXPECT_EQ(c.profile, "");
   EXPECT_FALSE(c.profile_explicit);
   EXPECT_EQ(c.state_dir, cwd_ + "/.cw-sidecar");
-  EXPECT_EQ(c.exclude_fields, (std::vector<std::string>{"@timestamp", "logger"}));
-  EXPECT_EQ(c.timestamp_field, "@timestamp");
+  EXPECT_EQ(c.sources[0].exclude_fields, (std::vector<std::string>{"@timestamp", "logger"}));
+  EXPECT_EQ(c.sources[0].timestamp_field, "@timestamp");
   EXPECT_EQ(c.environment, "local");
   EXPECT_EQ(c.env_file, "env/local/.env");
   EXPECT_FALSE(c.once);
   EXPECT_EQ(c.poll_interval.count(), 500);
-  EXPECT_EQ(c.max_message_bytes, 1'048'550u);
+  EXPECT_EQ(c.sources[0].max_message_bytes, 1'048'550u);
   EXPECT_EQ(c.log_level, LogLevel::kInfo);
   EXPECT_EQ(c.connect_timeout.count(), 3000);
   EXPECT_EQ(c.request_timeout.count(), 30000);
@@ -153,21 +153,21 @@ TEST_F(ConfigTest, PrecedenceFlagOverEnvironmentOverDotenvOverDefault) {
   const std::string file = dotenv("LOG_GROUP=from_dotenv\nLOG_STREAM_PREFIX=dotenv_prefix\nPOLL_INTERVAL_MS=300\n");
   const std::string env_file = "--env-file=" + file;
 
-  EXPECT_EQ(parse({}).log_group, "python_logs_example");
+  EXPECT_EQ(parse({}).sources[0].log_group, "python_logs_example");
   Config c = parse({env_file});
-  EXPECT_EQ(c.log_group, "from_dotenv");
+  EXPECT_EQ(c.sources[0].log_group, "from_dotenv");
   EXPECT_EQ(c.log_stream_prefix, "dotenv_prefix");
   EXPECT_EQ(c.poll_interval.count(), 300);
 
   env_.set("LOG_GROUP", "from_env");
   env_.set("POLL_INTERVAL_MS", "200");
   c = parse({env_file});
-  EXPECT_EQ(c.log_group, "from_env");
+  EXPECT_EQ(c.sources[0].log_group, "from_env");
   EXPECT_EQ(c.log_stream_prefix, "dotenv_prefix");
   EXPECT_EQ(c.poll_interval.count(), 200);
 
   c = parse({env_file, "--log-group=from_flag", "--poll-interval-ms", "100"});
-  EXPECT_EQ(c.log_group, "from_flag");
+  EXPECT_EQ(c.sources[0].log_group, "from_flag");
   EXPECT_EQ(c.poll_interval.count(), 100);
   EXPECT_EQ(c.env_file, file);
 }
@@ -176,7 +176,7 @@ TEST_F(ConfigTest, AnEmptyEnvironmentVariableCountsAsUnset) {
   env_.set("LOG_GROUP", "");
   env_.set("POLL_INTERVAL_MS", "");
   const Config c = parse({});
-  EXPECT_EQ(c.log_group, "python_logs_example");
+  EXPECT_EQ(c.sources[0].log_group, "python_logs_example");
   EXPECT_EQ(c.poll_interval.count(), 500);
 }
 
@@ -203,18 +203,18 @@ TEST_F(ConfigTest, EnvironmentSelectsTheDotenvFileUnderTheWorkingDirectory) {
   std::filesystem::create_directories(dir_ / "env/local");
   write_file(dir_ / "env/local/.env", "LOG_GROUP=local_group\n");
 
-  EXPECT_EQ(parse({}).log_group, "local_group");
+  EXPECT_EQ(parse({}).sources[0].log_group, "local_group");
   env_.set("ENVIRONMENT", "staging");
   Config c = parse({});
   EXPECT_EQ(c.environment, "staging");
   EXPECT_EQ(c.env_file, "env/staging/.env");
-  EXPECT_EQ(c.log_group, "staging_group");
-  EXPECT_EQ(parse({"--environment=local"}).log_group, "local_group");
+  EXPECT_EQ(c.sources[0].log_group, "staging_group");
+  EXPECT_EQ(parse({"--environment=local"}).sources[0].log_group, "local_group");
 }
 
 TEST_F(ConfigTest, AMissingDefaultDotenvIsFineANamedOneIsNot) {
   env_.set("ENVIRONMENT", "nothere");
-  EXPECT_EQ(parse({}).log_group, "python_logs_example");
+  EXPECT_EQ(parse({}).sources[0].log_group, "python_logs_example");
 
   EXPECT_NE(error_of({"--env-file", dir_ / "missing.env"}).find(dir_ / "missing.env"), std::string::npos);
   env_.set("ENV_FILE", dir_ / "also-missing.env");
@@ -243,15 +243,15 @@ TEST_F(ConfigTest, RegionFromTheProfileInTheConfigFile) {
 }
 
 TEST_F(ConfigTest, LogGroupValidation) {
-  EXPECT_EQ(parse({"--log-group=My.Group-1_/a#b"}).log_group, "My.Group-1_/a#b");
-  EXPECT_EQ(parse({"--log-group", std::string(512, 'g')}).log_group.size(), 512u);
+  EXPECT_EQ(parse({"--log-group=My.Group-1_/a#b"}).sources[0].log_group, "My.Group-1_/a#b");
+  EXPECT_EQ(parse({"--log-group", std::string(512, 'g')}).sources[0].log_group.size(), 512u);
   for (const std::string bad : {"has space", "colon:x", "star*", "caf\u00e9", "tab\there"}) {
     EXPECT_NE(error_of({"--log-group", bad}).find("LOG_GROUP"), std::string::npos) << bad;
   }
   EXPECT_NE(error_of({"--log-group", std::string(513, 'g')}).find("LOG_GROUP"), std::string::npos);
   EXPECT_NE(error_of({"--log-group="}).find("LOG_GROUP"), std::string::npos);
   EXPECT_NE(error_of({"--log-group=aws/lambda/x"}).find("aws/"), std::string::npos);
-  EXPECT_EQ(parse({"--log-group=my/aws/x"}).log_group, "my/aws/x");
+  EXPECT_EQ(parse({"--log-group=my/aws/x"}).sources[0].log_group, "my/aws/x");
 }
 
 TEST_F(ConfigTest, StreamPrefixValidation) {
@@ -286,9 +286,9 @@ TEST_F(ConfigTest, BadNumbersAreRejected) {
     EXPECT_NE(error_of({"--request-timeout-ms", bad}).find("REQUEST_TIMEOUT_MS"), std::string::npos) << bad;
     EXPECT_NE(error_of({"--max-message-bytes", bad}).find("MAX_MESSAGE_BYTES"), std::string::npos) << bad;
   }
-  EXPECT_EQ(parse({"--max-message-bytes=64"}).max_message_bytes, 64u);
-  EXPECT_EQ(parse({"--max-message-bytes=262118"}).max_message_bytes, 262'118u);
-  EXPECT_EQ(parse({"--max-message-bytes=1048550"}).max_message_bytes, 1'048'550u);
+  EXPECT_EQ(parse({"--max-message-bytes=64"}).sources[0].max_message_bytes, 64u);
+  EXPECT_EQ(parse({"--max-message-bytes=262118"}).sources[0].max_message_bytes, 262'118u);
+  EXPECT_EQ(parse({"--max-message-bytes=1048550"}).sources[0].max_message_bytes, 1'048'550u);
   EXPECT_NE(error_of({"--max-message-bytes=63"}).find("MAX_MESSAGE_BYTES"), std::string::npos);
   EXPECT_NE(error_of({"--max-message-bytes=1048551"}).find("MAX_MESSAGE_BYTES"), std::string::npos);
   env_.set("POLL_INTERVAL_MS", "soon");
@@ -302,11 +302,11 @@ TEST_F(ConfigTest, LogLevel) {
 }
 
 TEST_F(ConfigTest, FlagForms) {
-  EXPECT_EQ(parse({"--log-group=eq_form"}).log_group, "eq_form");
-  EXPECT_EQ(parse({"--log-group", "space_form"}).log_group, "space_form");
-  EXPECT_EQ(parse({"--exclude-fields=a, b ,,c"}).exclude_fields, (std::vector<std::string>{"a", "b", "c"}));
-  EXPECT_EQ(parse({"--timestamp-field", "time=x"}).timestamp_field, "time=x");  // '=' only splits the flag
-  EXPECT_EQ(parse({"--log-group=a", "--log-group=b"}).log_group, "b");           // the last one wins
+  EXPECT_EQ(parse({"--log-group=eq_form"}).sources[0].log_group, "eq_form");
+  EXPECT_EQ(parse({"--log-group", "space_form"}).sources[0].log_group, "space_form");
+  EXPECT_EQ(parse({"--exclude-fields=a, b ,,c"}).sources[0].exclude_fields, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(parse({"--timestamp-field", "time=x"}).sources[0].timestamp_field, "time=x");  // '=' only splits the flag
+  EXPECT_EQ(parse({"--log-group=a", "--log-group=b"}).sources[0].log_group, "b");           // the last one wins
 }
 
 TEST_F(ConfigTest, UnknownFlagsAndStrayArgumentsAreErrors) {
@@ -320,7 +320,7 @@ TEST_F(ConfigTest, UnknownFlagsAndStrayArgumentsAreErrors) {
 TEST_F(ConfigTest, OnceIsASwitchOrABoolean) {
   EXPECT_TRUE(parse({"--once"}).once);
   EXPECT_TRUE(parse({"--once", "--log-group=g"}).once);
-  EXPECT_EQ(parse({"--once", "--log-group=g"}).log_group, "g");  // a switch takes no value
+  EXPECT_EQ(parse({"--once", "--log-group=g"}).sources[0].log_group, "g");  // a switch takes no value
   EXPECT_FALSE(parse({"--once=false"}).once);
   EXPECT_TRUE(parse({"--once=1"}).once);
   env_.set("ONCE", "true");

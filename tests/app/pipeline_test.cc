@@ -21,26 +21,31 @@
 #include <thread>
 
 #include "cloudwatch/scripted_logs_api.h"
+#include "common/message_limit.h"
 
 namespace cw::app {
 namespace {
 
 using cloudwatch::testing::ScriptedLogsApi;
 
-// Every file to the group "g", stream "s".
-Route make_test_route(std::string_view group = "g", std::string_view stream = "{prefix}") {
-  std::vector<std::string> fields;
-  Route route{cloudwatch::NameTemplate::parse(group, cloudwatch::NameKind::kGroup, "LOG_GROUP", fields),
-              cloudwatch::NameTemplate::parse(stream, cloudwatch::NameKind::kStream, "LOG_STREAM_NAME", fields),
-              {},
-              {}};
-  route.fields = std::move(fields);
+// Every file to the group "g", stream "s" ({prefix}), sent as it is.
+SourceConfig make_test_source(std::string group = "g", std::string stream = "{prefix}") {
+  SourceConfig source;
+  source.include = {"*.log"};
+  source.log_group = std::move(group);
+  source.stream_template = std::move(stream);
+  source.timestamp_field = "@timestamp";
+  source.exclude_fields = {"@timestamp"};
+  source.max_message_bytes = kMaxMessageBytes;
+  source.window_policy = transform::WindowPolicy::kSend;
+  return source;
+}
+
+cloudwatch::StartValues test_start_values() {
   cloudwatch::StartValues values;
   values.prefix = "s";
   values.hostname = "host";
-  route.group.resolve(values);
-  route.stream.resolve(values);
-  return route;
+  return values;
 }
 
 std::string line(int n, std::size_t pad) {
@@ -79,12 +84,12 @@ class PipelineTest : public ::testing::Test {
   // The parts of a pipeline with one sender (two batches: the one in flight
   // and the one being filled) against a held scripted service.
   struct Rig {
-    Rig(const std::string& logs, const std::string& state, Counters& counters, const Logger& log, Route r)
-        : route(std::move(r)),
+    Rig(const std::string& logs, const std::string& state, Counters& counters, const Logger& log,
+        const std::vector<SourceConfig>& source_configs)
+        : sources(source_configs, test_start_values(), counters),
           watcher(source::WatchMode::kPoll, log),
           checkpoints(state),
-          files({logs, {"*.log"}, {}}, checkpoints, watcher, counters, log),
-          events({{}, transform::WindowPolicy::kSend, {}}, counters),
+          files({logs, globs_of(source_configs)}, checkpoints, watcher, counters, log),
           dead_letter("", log, counters),
           trouble(log, counters),
           senders(
@@ -100,11 +105,15 @@ class PipelineTest : public ::testing::Test {
               completed) {}
     ~Rig() { api->release(); }  // before the pool joins its sender, even when an assertion fails
 
-    const Route route;
+    static std::vector<source::GlobSet> globs_of(const std::vector<SourceConfig>& configs) {
+      std::vector<source::GlobSet> globs;
+      for (const auto& config : configs) globs.emplace_back(config.include, config.exclude);
+      return globs;
+    }
+    Sources sources;
     source::FileWatcher watcher;
     source::CheckpointStore checkpoints;
     source::FileSet files;
-    transform::EventMaker events;
     cloudwatch::DeadLetter dead_letter;
     cloudwatch::TroubleLog trouble;
     cloudwatch::ThrottleGovernor governor{1};
@@ -115,8 +124,8 @@ class PipelineTest : public ::testing::Test {
     cloudwatch::SenderPool senders;
   };
 
-  std::unique_ptr<Rig> make_rig(Route route = make_test_route()) {
-    return std::make_unique<Rig>(root_ + "/logs", state_dir(), counters_, log_, std::move(route));
+  std::unique_ptr<Rig> make_rig(std::vector<SourceConfig> sources = {make_test_source()}) {
+    return std::make_unique<Rig>(root_ + "/logs", state_dir(), counters_, log_, sources);
   }
 
   // The reading thread; joined when it goes out of scope (before the rig),
@@ -143,8 +152,8 @@ class PipelineTest : public ::testing::Test {
     options.log_path = root_ + "/logs";
     options.max_unsaved_bytes = max_unsaved_bytes;
     pipeline_ = std::make_unique<Pipeline>(
-        options, PipelineParts{rig.files, rig.watcher, rig.checkpoints, rig.events, rig.senders, rig.completed,
-                               rig.route, rig.dead_letter, rig.shutdown, counters_, log_});
+        options, PipelineParts{rig.files, rig.watcher, rig.checkpoints, rig.sources, rig.senders, rig.completed,
+                               rig.dead_letter, rig.shutdown, counters_, log_});
     return Reader(std::thread([this] { pipeline_->run(); }), rig.api);
   }
 
@@ -267,7 +276,7 @@ TEST_F(PipelineTest, LinesGoToTheStreamTheirFieldNamesEachInOrderAndTheCheckpoin
     expected[service.empty() ? "none" : service].push_back(n);
   }
   out.close();
-  auto rig = make_rig(make_test_route("g", "{field:service:-none}"));
+  auto rig = make_rig({make_test_source("g", "{field:service:-none}")});
   Reader reader = run(*rig);
   reader.join();
   EXPECT_EQ(by_stream(*rig->api).numbers, expected);
@@ -283,7 +292,7 @@ TEST_F(PipelineTest, AtTheBudgetTheFullestBatchIsSentBeforeAnyIsFull) {
     out << R"({"n":)" << n << R"(,"service":"s)" << n % 4 << R"(","pad":")" << std::string(1'000, 'x') << "\"}\n";
   }
   out.close();
-  auto rig = make_rig(make_test_route("g", "{field:service}"));
+  auto rig = make_rig({make_test_source("g", "{field:service}")});
   Reader reader = run(*rig, 16 << 20, false, 1 << 20);
   reader.join();
   const ByStream sent = by_stream(*rig->api);
