@@ -388,3 +388,100 @@ TEST_F(ConfigTest, HelpTextMentionsEveryVariableOfTheSettingsTable) {
 
 }  // namespace
 }  // namespace cw::app
+
+namespace cw::app {
+namespace {
+
+class ConfigFileTest : public ConfigTest {
+ protected:
+  std::string file(std::string_view yaml) { return dotenv(yaml, "sources.yaml"); }
+};
+
+TEST_F(ConfigFileTest, WithoutAFileTheEnvironmentIsTheOneSource) {
+  const Config c = parse({"--log-group=g", "--include=a/*.log", "--multiline-start=^\\S"});
+  ASSERT_EQ(c.sources.size(), 1u);
+  EXPECT_EQ(c.sources[0].name, "default");
+  EXPECT_EQ(c.sources[0].include, (std::vector<std::string>{"a/*.log"}));
+  EXPECT_EQ(c.sources[0].multiline_start, "^\\S");
+  EXPECT_EQ(c.multiline_flush, std::chrono::milliseconds(1000));
+}
+
+TEST_F(ConfigFileTest, SourcesTakeTheEnvironmentForWhatTheyLeaveOut) {
+  env_.set("SVC", "shop");
+  const std::string path = file(R"(sources:
+  - name: access
+    include: [access/*.log, "web/**/*.log"]
+    exclude: access/debug.log
+    log_group: /app/${SVC}/access
+    log_stream_name: "{hostname}-{file_stem}"
+    retention_days: 7
+    log_group_class: INFREQUENT_ACCESS
+    log_group_tags: {team: web, env: "${STAGE:-dev}"}
+    exclude_fields: [ts, logger]
+    timestamp_field: ts
+    out_of_window: set-aside
+    max_message_bytes: 262118
+    filters:
+      - drop: {field: level, values: "DEBUG,TRACE"}
+      - sample: {every: 10, field: level, values: [INFO]}
+      - keep_only: {regex: "."}
+      - redact: {builtin: [email, card_number], mask: "<x>"}
+  - include: "*.log"
+)");
+  const Config c = parse({"--config-file", path, "--log-group=env_group", "--retention-days=30"});
+  ASSERT_EQ(c.sources.size(), 2u);
+  const SourceConfig& a = c.sources[0];
+  EXPECT_EQ(a.name, "access");
+  EXPECT_EQ(a.line, 2);
+  EXPECT_EQ(a.include, (std::vector<std::string>{"access/*.log", "web/**/*.log"}));
+  EXPECT_EQ(a.exclude, (std::vector<std::string>{"access/debug.log"}));
+  EXPECT_EQ(a.log_group, "/app/shop/access");
+  EXPECT_EQ(a.stream_template, "{hostname}-{file_stem}");
+  EXPECT_EQ(a.retention_days, 7);
+  EXPECT_EQ(a.group_class, "INFREQUENT_ACCESS");
+  EXPECT_EQ(a.group_tags, (std::vector<std::pair<std::string, std::string>>{{"team", "web"}, {"env", "dev"}}));
+  EXPECT_EQ(a.exclude_fields, (std::vector<std::string>{"ts", "logger"}));
+  EXPECT_EQ(a.timestamp_field, "ts");
+  EXPECT_EQ(a.window_policy, transform::WindowPolicy::kSetAside);
+  EXPECT_EQ(a.max_message_bytes, 262'118u);
+  ASSERT_EQ(a.filters.size(), 4u);
+  EXPECT_EQ(a.filters[0].values, (std::vector<std::string>{"DEBUG", "TRACE"}));
+  EXPECT_EQ(a.filters[1].every, 10u);
+  EXPECT_EQ(a.filters[3].mask, "<x>");
+  const SourceConfig& b = c.sources[1];
+  EXPECT_EQ(b.name, "source2");
+  EXPECT_EQ(b.log_group, "env_group");  // from the flag
+  EXPECT_EQ(b.retention_days, 30);
+  EXPECT_EQ(b.timestamp_field, "@timestamp");
+}
+
+TEST_F(ConfigFileTest, MistakesNameTheLine) {
+  EXPECT_NE(error_of({"--config-file", file("sources:\n  - include: a\n    retention: 7\n")})
+                .find("line 3: unknown key 'retention'"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--config-file", file("source:\n  - include: a\n")}).find("line 1: unknown key 'source'"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--config-file", file("sources:\n  - include: a\n    filters:\n      - drop: {regex: 'a('}\n")})
+                .find("bad regex 'a('"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--config-file", file("sources:\n  - include: a\n    filters:\n      - drop: {feld: x}\n")})
+                .find("line 4: unknown key 'feld' in drop"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--config-file", file("sources:\n  - include: a\n    log_group: 'x{pod}'\n")})
+                .find("unknown placeholder {pod}"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--config-file", file("sources:\n  - include: a\n    retention_days: 8\n")})
+                .find("RETENTION_DAYS 8"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--config-file", file("sources:\n  - name: x\n")}).find("needs include"), std::string::npos);
+  EXPECT_NE(error_of({"--config-file", file("sources:\n  - {name: a, include: x}\n  - {name: a, include: y}\n")})
+                .find("a second source named 'a'"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--config-file", file("sources: [\n")}).find("CONFIG_FILE"), std::string::npos);
+  EXPECT_NE(error_of({"--config-file", dir_.path() + "/missing.yaml"}).find("cannot read CONFIG_FILE"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--multiline-start=("}).find("MULTILINE_START"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cw::app

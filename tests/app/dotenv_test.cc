@@ -61,3 +61,34 @@ TEST(Dotenv, ValuesMayContainEqualsSigns) {
 
 }  // namespace
 }  // namespace cw::app
+
+namespace cw::app {
+namespace {
+
+VariableLookup lookup_of(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+    if (auto it = values.find(std::string(name)); it != values.end()) return it->second;
+    return std::nullopt;
+  };
+}
+
+TEST(ExpandVars, BracedFormsOnlyAsPythonDotenv) {
+  const VariableLookup env = lookup_of({{"A", "1"}, {"EMPTY", ""}});
+  EXPECT_EQ(expand_vars("x${A}y", env), "x1y");
+  EXPECT_EQ(expand_vars("${B:-two}", env), "two");
+  EXPECT_EQ(expand_vars("${EMPTY:-d}", env), "");  // set: the default is for unset only
+  EXPECT_EQ(expand_vars("${B}", env), "");
+  EXPECT_EQ(expand_vars("$A ${A} ${A", env), "$A 1 ${A");  // unclosed stays
+  EXPECT_EQ(expand_vars("^\\d{4}$", env), "^\\d{4}$");
+  EXPECT_EQ(expand_vars("${A:x}", env), "${A:x}");
+}
+
+TEST(Dotenv, ExpandsFromTheEnvironmentThenEarlierKeys) {
+  const VariableLookup env = lookup_of({{"HOST", "real"}});
+  EXPECT_EQ(parse_dotenv("HOST=file\nA=${HOST}\nB=x\nC=\"${B}-${MISSING:-d}\"\nD='${B}'\n", env),
+            (Values{{"HOST", "file"}, {"A", "real"}, {"B", "x"}, {"C", "x-d"}, {"D", "${B}"}}));
+  EXPECT_EQ(parse_dotenv("B=x\nC=${B}\n"), (Values{{"B", "x"}, {"C", "x"}}));
+}
+
+}  // namespace
+}  // namespace cw::app
