@@ -197,6 +197,21 @@ class PipelineTest : public ::testing::Test {
     return out;
   }
 
+  // Every event's group and message, in the order sent.
+  static std::vector<std::pair<std::string, std::string>> messages_sent(const ScriptedLogsApi& api) {
+    std::vector<std::pair<std::string, std::string>> out;
+    simdjson::dom::parser parser;
+    for (const auto& call : api.calls()) {
+      if (call.operation != "PutLogEvents") continue;
+      const simdjson::dom::element body = parser.parse(call.body);
+      const std::string group(body["logGroupName"].get_string().value());
+      for (simdjson::dom::element event : body["logEvents"].get_array()) {
+        out.emplace_back(group, std::string(event["message"].get_string().value()));
+      }
+    }
+    return out;
+  }
+
   static void expect_each_once_in_order(const ScriptedLogsApi& api, int count) {
     const std::vector<int> sent = numbers_sent(api);
     ASSERT_EQ(sent.size(), static_cast<std::size_t>(count));
@@ -308,6 +323,76 @@ TEST_F(PipelineTest, AtTheBudgetTheFullestBatchIsSentBeforeAnyIsFull) {
   // are staggered, about half of it.
   EXPECT_LT(sent.largest_request, 700u << 10);
   EXPECT_GT(sent.largest_request, 200u << 10);
+}
+
+TEST_F(PipelineTest, EachSourceHasItsGroupAndFiltersAndFilteredLinesMoveTheCheckpoint) {
+  {
+    std::ofstream app(root_ + "/logs/app.log");
+    for (int n = 0; n < 300; ++n) app << R"({"n":)" << n << R"(,"level":")" << (n % 3 == 0 ? "DEBUG" : "INFO") << "\"}\n";
+    std::ofstream audit(root_ + "/logs/audit.log");
+    audit << R"({"n":0,"who":{"mail":"ann@example.com"}})" << "\n";
+  }
+  SourceConfig app = make_test_source("ga");
+  app.name = "app";
+  app.include = {"app.log"};
+  transform::FilterRule drop;
+  drop.kind = transform::FilterRule::Kind::kDrop;
+  drop.field = "level";
+  drop.values = {"DEBUG"};
+  app.filters = {drop};
+  SourceConfig audit = make_test_source("gb");
+  audit.name = "audit";
+  audit.include = {"*.log"};  // app.log matches both: the first source wins
+  transform::FilterRule redact;
+  redact.kind = transform::FilterRule::Kind::kRedact;
+  redact.builtin = {"email"};
+  audit.filters = {redact};
+  auto rig = make_rig({app, audit});
+  Reader reader = run(*rig);
+  reader.join();
+  std::size_t to_a = 0;
+  for (const auto& [group, message] : messages_sent(*rig->api)) {
+    if (group == "ga") {
+      ++to_a;
+      EXPECT_EQ(message.find("DEBUG"), std::string::npos);
+    } else {
+      EXPECT_EQ(group, "gb");
+      EXPECT_EQ(message, R"({"n":0,"who":{"mail":"[REDACTED]"}})");
+    }
+  }
+  EXPECT_EQ(to_a, 200u);
+  ASSERT_EQ(counters_.sources.size(), 2u);
+  EXPECT_EQ(counters_.sources[0].dropped.load(), 100u);
+  EXPECT_EQ(counters_.sources[1].redacted.load(), 1u);
+  EXPECT_EQ(counters_.lines_filtered.load(), 100u);
+  EXPECT_EQ(counters_.lines_read.load(), counters_.events_accepted.load() + counters_.lines_filtered.load());
+  for (const auto& saved : rig->checkpoints.all()) {
+    EXPECT_EQ(saved.offset, std::filesystem::file_size(saved.path)) << saved.path;
+  }
+  EXPECT_EQ(rig->checkpoints.all().size(), 2u);
+}
+
+TEST_F(PipelineTest, MultilineJoinsTextLinesAndTheCheckpointMovesPastWholeEvents) {
+  {
+    std::ofstream out(log_path());
+    out << "Traceback (most recent call last):\n  File \"a.py\", line 1\nValueError: x\n"
+        << R"({"n":1})" << "\n"
+        << "  orphan continuation\n"
+        << "second event\n  more\n";
+  }
+  SourceConfig source = make_test_source();
+  source.multiline_start = "^(Traceback|second)";
+  auto rig = make_rig({source});
+  Reader reader = run(*rig);
+  reader.join();
+  std::vector<std::string> messages;
+  for (const auto& [group, message] : messages_sent(*rig->api)) messages.push_back(message);
+  EXPECT_EQ(messages, (std::vector<std::string>{"Traceback (most recent call last):\n  File \"a.py\", line 1\nValueError: x",
+                                                R"({"n":1})", "  orphan continuation",
+                                                "second event\n  more"}));
+  const auto saved = rig->checkpoints.all();
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].offset, std::filesystem::file_size(log_path()));
 }
 
 }  // namespace
