@@ -39,7 +39,7 @@ struct Builtin {
 
 constexpr Builtin kBuiltins[] = {
     {"aws_access_key_id", R"(\b((?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16})\b)", nullptr},
-    {"aws_secret_access_key", R"((?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:$|[^A-Za-z0-9/+=]))", mixed_case_and_digit},
+    {"aws_secret_access_key", R"((?:^|[^A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?:$|[^A-Za-z0-9/+=]))", mixed_case_and_digit},
     {"bearer_token", R"((?i)\bbearer\s+([A-Za-z0-9\-._~+/]+=*))", nullptr},
     {"email", R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})", nullptr},
     {"card_number", R"(\b(\d(?:[ \-]?\d){12,18})\b)", luhn},
