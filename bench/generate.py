@@ -69,7 +69,9 @@ def make_line(rng, ms_since_base, stamp=None, extra=""):
     )
 
 
-def write_lines(path, lines, seed):
+def write_lines(path, lines, seed, destinations=0):
+    """`destinations`: each line gets a "dest" field, one of that many values at random (the
+    --destinations runs route on it), so every destination is busy at once."""
     rng = random.Random(seed)
     tmp = f"{path}.tmp{os.getpid()}"
     ms = 0
@@ -77,7 +79,8 @@ def write_lines(path, lines, seed):
         chunk = []
         for i in range(lines):
             ms += rng.randrange(0, 3)  # non-decreasing, about 1 ms apart: 1M lines span ~17 minutes
-            chunk.append(make_line(rng, ms))
+            extra = f'"dest":"d{rng.randrange(destinations):02d}",' if destinations else ""
+            chunk.append(make_line(rng, ms, extra=extra))
             if len(chunk) == 10000:
                 out.write("".join(chunk))
                 chunk.clear()
@@ -85,12 +88,13 @@ def write_lines(path, lines, seed):
     os.replace(tmp, path)  # a crashed run never leaves a half file under the cached name
 
 
-def cached_file(lines, seed=1, cache_dir=DEFAULT_CACHE):
+def cached_file(lines, seed=1, cache_dir=DEFAULT_CACHE, destinations=0):
     """Path of the file of `lines` lines for `seed`, generated on first use."""
     os.makedirs(cache_dir, exist_ok=True)
-    path = os.path.join(cache_dir, f"lines-{lines}-seed-{seed}.log")
+    suffix = f"-dest-{destinations}" if destinations else ""
+    path = os.path.join(cache_dir, f"lines-{lines}-seed-{seed}{suffix}.log")
     if not os.path.exists(path):
-        write_lines(path, lines, seed)
+        write_lines(path, lines, seed, destinations)
     return path
 
 

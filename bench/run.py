@@ -52,6 +52,9 @@ def parse_args(argv):
     p.add_argument("--files", type=int, default=1,
                    help="the backlog is this many files of each size, read in turns: their lines meet in "
                         "batches out of timestamp order")
+    p.add_argument("--destinations", type=int, default=0,
+                   help="spread the backlog's lines at random over this many streams (LOG_STREAM_NAME={field:dest}); "
+                        "0: one stream")
     p.add_argument("--transport", choices=["http", "https", "both"], default="http",
                    help="https: the sink serves TLS with a self-signed certificate (AWS_CA_BUNDLE)")
     p.add_argument("--sidecar", default=os.path.join(REPO, "build/release/src/app/cw-sidecar"))
@@ -146,7 +149,8 @@ def main(argv=None):
             sink = Sink(args.sink, tls=tls_files)
             try:
                 for lines in counts:
-                    sources = [generate.cached_file(lines, args.seed + k, args.cache_dir) for k in range(args.files)]
+                    sources = [generate.cached_file(lines, args.seed + k, args.cache_dir, args.destinations)
+                               for k in range(args.files)]
                     total = lines * args.files
                     timeout = 60 + args.timeout_per_mb * sum(os.path.getsize(f) for f in sources) / 1e6
                     for round_number in range(args.repeat):
@@ -154,7 +158,9 @@ def main(argv=None):
                             run_number += 1
                             print(f"backlog: {s.name} {transport} {total:,} lines in {args.files} file(s) ...",
                                   flush=True)
-                            r = backlog.run(s, sink, sources, total, timeout, f"{run_number}", ca_file=ca_file)
+                            env = {"LOG_STREAM_NAME": "{field:dest}"} if args.destinations else {}
+                            r = backlog.run(s, sink, sources, total, timeout, f"{run_number}", ca_file=ca_file,
+                                            env=env)
                             r["transport"] = transport
                             r["round"] = round_number
                             results["backlog"].append(r)

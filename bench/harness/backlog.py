@@ -39,8 +39,8 @@ def warm_page_cache(paths):
                 pass
 
 
-def run(shipper, sink, source_files, lines, timeout_s, run_id, ca_file=None, keep_work=False):
-    """`lines`: the total over `source_files`."""
+def run(shipper, sink, source_files, lines, timeout_s, run_id, ca_file=None, keep_work=False, env=None):
+    """`lines`: the total over `source_files`; `env`: more settings for the shipper."""
     warm_page_cache(source_files)
     work = tempfile.mkdtemp(prefix="cw-bench-run-")
     try:
@@ -48,6 +48,7 @@ def run(shipper, sink, source_files, lines, timeout_s, run_id, ca_file=None, kee
             "log_dir": prepare_log_dir(work, source_files), "state_dir": os.path.join(work, "state"),
             "endpoint": sink.endpoint, "port": sink.port, "scheme": sink.scheme,
             "log_group": f"bench-{run_id}", "log_stream": f"run{run_id}", "ca_file": ca_file or "",
+            "env": env or {},
         }
         os.makedirs(ctx["state_dir"])
         sink.reset()
