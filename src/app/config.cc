@@ -53,8 +53,8 @@ constexpr std::array kSettings = {
             "what works and what permission is missing; exit 0 when all works, else 1.", true},
     Setting{"check-no-probe", {"", ""}, "off", "With --check: send no probe event.", true},
     Setting{"validate", {"", ""}, "off",
-            "Check the whole configuration (flags, environment, dotenv file) and print, for each log file present "
-            "now, the group and stream its lines go to (a name with {field:...} or {ecs_*} as its template); no "
+            "Check the whole configuration (flags, environment, dotenv file, CONFIG_FILE) and print, for each log "
+            "file present now, the source, group and stream its lines go to (a name with {field:...} or {ecs_*} as its template); no "
             "network call, nothing written. Exit 0, or 2 with the error.", true},
     Setting{"profile", {"AWS_PROFILE_NAME", "AWS_PROFILE"}, "default",
             "Profile of the shared AWS files. AWS_PROFILE_NAME or the flag use the profile alone; AWS_PROFILE comes after "
