@@ -170,9 +170,15 @@ std::vector<WrittenSource> read_config_file(const std::string& path, const std::
                                             const VariableLookup& environment) {
   const std::optional<std::string> text = read_file(path);
   if (!text) throw ConfigError("cannot read CONFIG_FILE " + path);
+  return parse_config_file(*text, path, per_source, environment);
+}
+
+std::vector<WrittenSource> parse_config_file(std::string_view text, const std::string& path,
+                                             const std::vector<std::string_view>& per_source,
+                                             const VariableLookup& environment) {
   YAML::Node root;
   try {
-    root = YAML::Load(*text);
+    root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     throw ConfigError("CONFIG_FILE " + path + " line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

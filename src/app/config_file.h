@@ -40,5 +40,9 @@ struct WrittenSource {
 // name, include, exclude and filters.
 std::vector<WrittenSource> read_config_file(const std::string& path, const std::vector<std::string_view>& per_source,
                                             const VariableLookup& environment);
+// The same for the file's text; `path` names it in messages.
+std::vector<WrittenSource> parse_config_file(std::string_view text, const std::string& path,
+                                             const std::vector<std::string_view>& per_source,
+                                             const VariableLookup& environment);
 
 }  // namespace cw::app
