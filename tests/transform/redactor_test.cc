@@ -15,6 +15,14 @@ Redactor builtins(std::vector<std::string> names) {
   return Redactor({rule});
 }
 
+Redactor pattern(std::string regex, std::string mask) {
+  FilterRule rule;
+  rule.kind = FilterRule::Kind::kRedact;
+  rule.regex = std::move(regex);
+  rule.mask = std::move(mask);
+  return Redactor({rule});
+}
+
 std::string redacted(Redactor& redactor, std::string_view line) {
   std::string out;
   return redactor.redact(line, out) ? out : std::string(line);
@@ -57,11 +65,7 @@ TEST(Redactor, BearerTokensKeepTheWord) {
 }
 
 TEST(Redactor, NeverBreaksAnEscape) {
-  FilterRule rule;
-  rule.kind = FilterRule::Kind::kRedact;
-  rule.regex = "[0-9a-z@.]+@x\\.com";
-  rule.mask = "***";
-  Redactor r({rule});
+  Redactor r = pattern("[0-9a-z@.]+@x\\.com", "***");
   // "\n" before the address and an escaped quote: the match starts after them.
   const std::string out = redacted(r, R"({"m":"a\nbob@x.com \"c\"","u":"\u0041b@x.com"})");
   EXPECT_TRUE(valid_json(out)) << out;
@@ -69,13 +73,9 @@ TEST(Redactor, NeverBreaksAnEscape) {
 }
 
 TEST(Redactor, CustomPatternAndMaskOnATextLine) {
-  FilterRule rule;
-  rule.kind = FilterRule::Kind::kRedact;
-  rule.regex = "password=\\S+";
-  rule.mask = "password=***";
-  Redactor r({rule});
+  Redactor r = pattern("password=\\S+", "password=***");
   EXPECT_EQ(redacted(r, "login user=a password=hunter2 ok"), "login user=a password=*** ok");
-  EXPECT_THROW(Redactor({FilterRule{FilterRule::Kind::kRedact, "", {}, "(", 1, {}, "x"}}), FilterError);
+  EXPECT_THROW(pattern("(", "x"), FilterError);
   EXPECT_THROW(builtins({"ssn"}), FilterError);
 }
 
