@@ -224,6 +224,17 @@ class MotoTestCase(unittest.TestCase):
         self.state = os.path.join(self.tmp, "state")
         os.mkdir(self.logdir)
 
+    def kill_at_cleanup(self, proc):
+        """`proc`, killed after the test if it is still running (an assertion failed)."""
+        self.addCleanup(kill_if_running, proc)
+        return proc
+
+
+def kill_if_running(proc):
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(timeout=10)
+
 
 def clean_env(home, env=None, tz="UTC"):
     """PATH, HOME, TZ and the given variables: nothing of the caller's AWS set-up."""

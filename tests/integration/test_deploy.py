@@ -4,6 +4,8 @@ test_image.py):
 * deploy/docker-stack.yml and deploy/kubernetes.yaml parse as YAML and set
   only variables the binary accepts (cross-checked against --help), and the
   stack's own environment ships to moto with its secrets as files;
+* deploy/ecs-task-definition.json is valid for RegisterTaskDefinition (botocore's
+  model, offline) and orders, mounts and stops the containers as the README says;
 * deploy/iam-policy.json allows only the calls the sidecar makes, on its group;
 * the demo API image runs app:app, which writes JSON lines to LOG_PATH;
 * README's configuration table has every setting --help lists.
@@ -109,6 +111,11 @@ class DeployFilesTest(unittest.TestCase):
         self.assertTrue(m, sidecar["stop_grace_period"])
         self.assertGreaterEqual(int(m.group(1)) * 1000, grace_ms + 2000)
         self.assertTrue(sidecar["read_only"])
+        policy = sidecar["deploy"]["restart_policy"]
+        self.assertIn("delay", policy)
+        self.assertIn("window", policy)
+        self.assertIn("memory", sidecar["deploy"]["resources"]["limits"])
+        self.assertIn("{hostname}", env["LOG_STREAM_NAME"])
         # Credentials from Docker secrets, as files.
         for var in ("AWS_ACCESS_KEY_ID_FILE", "AWS_SECRET_ACCESS_KEY_FILE"):
             secret = os.path.basename(env[var])
@@ -124,8 +131,11 @@ class DeployFilesTest(unittest.TestCase):
         (sidecar,) = pod["initContainers"]
         self.assertEqual(sidecar["restartPolicy"], "Always")
         env = {e["name"]: e.get("value") for e in sidecar["env"]}
+        templates = " ".join(v for v in env.values() if v)
         for name in env:
-            self.assertTrue(accepted(name, self.help, self.variables), f"{name} is not a setting of cw-sidecar")
+            # A setting, or a variable a name template reads ({env:NAME}).
+            self.assertTrue(accepted(name, self.help, self.variables) or "{env:" + name in templates,
+                            f"{name} is not a setting of cw-sidecar")
         # The shared emptyDir, mounted where LOG_PATH says.
         volume = next(v for v in pod["volumes"] if "emptyDir" in v)
         for container in [sidecar] + pod["containers"]:
@@ -135,7 +145,9 @@ class DeployFilesTest(unittest.TestCase):
         host, _, port = env["METRICS_ADDRESS"].rpartition(":")
         self.assertNotIn(host, ("127.0.0.1", "localhost", "[::1]"))
         ports = {p["name"]: p["containerPort"] for p in sidecar["ports"]}
-        for probe in ("readinessProbe", "livenessProbe"):
+        # The app's readiness does not hang on CloudWatch: no readiness probe.
+        self.assertNotIn("readinessProbe", sidecar)
+        for probe in ("startupProbe", "livenessProbe"):
             get = sidecar[probe]["httpGet"]
             self.assertEqual(get["path"], "/healthz")
             self.assertEqual(ports[get["port"]], int(port))
@@ -147,6 +159,68 @@ class DeployFilesTest(unittest.TestCase):
         self.assertGreater(pod["terminationGracePeriodSeconds"] * 1000, grace_ms)
         (api,) = pod["containers"]
         self.assertEqual(" ".join(api["command"]), self.stack["services"]["api"]["command"])
+        self.assertIn("sizeLimit", volume["emptyDir"])
+        # A stream per pod, from the downward API.
+        pod_name = next(e for e in sidecar["env"] if e["name"] == "POD_NAME")
+        self.assertEqual(pod_name["valueFrom"]["fieldRef"]["fieldPath"], "metadata.name")
+        self.assertIn("{env:POD_NAME}", env["LOG_STREAM_NAME"])
+
+    def test_kubernetes_optional_blocks_are_valid_when_uncommented(self):
+        path = os.path.join(ROOT, "deploy", "kubernetes.yaml")
+        with open(path) as f:
+            lines = f.read().split("\n")
+        blocks = [i for i, line in enumerate(lines) if line.strip().startswith("# --- optional")]
+        self.assertTrue(blocks)
+        for start in blocks:
+            end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == "# ---")
+            edited = list(lines)
+            for i in range(start + 1, end):
+                edited[i] = edited[i].replace("# ", "", 1)
+            out = os.path.join(tempfile.mkdtemp(prefix="cw-it-k8s-"), "k8s.yaml")
+            self.addCleanup(shutil.rmtree, os.path.dirname(out), ignore_errors=True)
+            with open(out, "w") as f:
+                f.write("\n".join(edited))
+            docs = load_yaml_documents(out)
+            account = next(d for d in docs if d["kind"] == "ServiceAccount")
+            self.assertIn("eks.amazonaws.com/role-arn", account["metadata"]["annotations"], lines[start])
+
+    def test_ecs_task_definition_is_valid_and_ships_the_apps_last_lines(self):
+        import botocore.session
+        from botocore.validate import ParamValidator
+        with open(os.path.join(ROOT, "deploy", "ecs-task-definition.json")) as f:
+            task = json.load(f)
+        # Offline, against botocore's model of the call: no request is made.
+        model = botocore.session.get_session().get_service_model("ecs")
+        report = ParamValidator().validate(task, model.operation_model("RegisterTaskDefinition").input_shape)
+        self.assertFalse(report.has_errors(), report.generate_report())
+        containers = {c["name"]: c for c in task["containerDefinitions"]}
+        api, sidecar = containers["api"], containers["cw-sidecar"]
+        env = {e["name"]: e["value"] for e in sidecar["environment"]}
+        for name in env:
+            self.assertTrue(accepted(name, self.help, self.variables), f"{name} is not a setting of cw-sidecar")
+        # The shared volume, mounted where LOG_PATH says in both.
+        (volume,) = task["volumes"]
+        for container in (api, sidecar):
+            mounts = {m["sourceVolume"]: m["containerPath"] for m in container["mountPoints"]}
+            self.assertEqual(mounts[volume["name"]], env["LOG_PATH"], container["name"])
+        # The app starts after the sidecar and, the order reversed at stop, stops
+        # before it; it does not wait for CloudWatch (START, not HEALTHY).
+        self.assertEqual(api["dependsOn"], [{"containerName": "cw-sidecar", "condition": "START"}])
+        self.assertTrue(api["essential"])
+        self.assertFalse(sidecar["essential"])
+        self.assertTrue(sidecar["restartPolicy"]["enabled"])
+        self.assertEqual(sidecar["healthCheck"]["command"], ["CMD", "/usr/local/bin/cw-sidecar", "--healthcheck"])
+        self.assertGreater(sidecar["stopTimeout"] * 1000, int(env["SHUTDOWN_GRACE_MS"]))
+        self.assertTrue(sidecar["readonlyRootFilesystem"])
+        self.assertEqual(sidecar["user"], "65532:65532")
+        self.assertIn("taskRoleArn", task)
+        self.assertIn("executionRoleArn", task)
+        self.assertEqual(sidecar["logConfiguration"]["logDriver"], "awslogs")
+        # The names are templates the sidecar accepts as they are.
+        rc, _, err = mf.run_sidecar(["--validate"], env={
+            "LOG_PATH": "/nonexistent", "AWS_REGION": "eu-west-1", "LOG_GROUP": env["LOG_GROUP"],
+            "LOG_STREAM_NAME": env["LOG_STREAM_NAME"]})
+        self.assertEqual(rc, 0, err)
 
     def test_readme_lists_every_setting(self):
         with open(os.path.join(ROOT, "README.md")) as f:

@@ -14,13 +14,6 @@ TS = "2030-01-01T00:00:00Z"
 class SourcesTest(mf.MotoTestCase):
     def setUp(self):
         self.make_temp_dirs("cw-it-sources-")
-        self.procs = []
-
-    def tearDown(self):
-        for p in self.procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait(timeout=10)
 
     def write(self, relative, lines, mode="w"):
         path = os.path.join(self.logdir, relative)
@@ -149,10 +142,9 @@ sources:
     multiline_start: '^\d{4}-\d{2}-\d{2} '
 """)
         errpath = os.path.join(self.tmp, "sidecar.stderr")
-        proc = mf.start_sidecar([], env=self.moto.sidecar_env(
+        proc = self.kill_at_cleanup(mf.start_sidecar([], env=self.moto.sidecar_env(
             LOG_PATH=self.logdir, STATE_DIR=self.state, CONFIG_FILE=config, MULTILINE_FLUSH_MS="300",
-            POLL_INTERVAL_MS="100"), cwd=self.tmp, stderr_path=errpath)
-        self.procs.append(proc)
+            POLL_INTERVAL_MS="100"), cwd=self.tmp, stderr_path=errpath))
 
         def messages():
             return [e["message"] for e in mf.read_all_events(self.client, "it-multiline")] \
