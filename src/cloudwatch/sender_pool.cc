@@ -93,8 +93,12 @@ bool SenderPool::fatal_flag() const {
 
 void SenderPool::finish(Batch* batch, Completion completion) {
   context_.counters.batches_in_flight.fetch_sub(1, std::memory_order_relaxed);
-  context_.counters.events_in_flight.fetch_sub(static_cast<std::int64_t>(batch->event_count()),
-                                               std::memory_order_relaxed);
+  // Events of a batch a hard stop interrupted were not answered: they stay
+  // in flight in the accounting (the exit summary's in_flight), and on disk.
+  if (completion.delivered) {
+    context_.counters.events_in_flight.fetch_sub(static_cast<std::int64_t>(batch->event_count()),
+                                                 std::memory_order_relaxed);
+  }
   batch->clear();
   {
     std::lock_guard lock(mutex_);

@@ -175,6 +175,8 @@ class ShutdownTest(mf.MotoTestCase):
         self.assertEqual(summary["_kind"], "stopped by signal", err[-2000:])
         self.assertEqual(summary["accepted"], 0)
         self.assertIn("grace period over", err)
+        # What was read and not answered is in flight in the exit summary, not lost from it.
+        self.assertEqual(summary["in_flight"], summary["lines"], err[-2000:])
         # Everything waits on disk: the restart delivers all of it, once.
         summary2, _px = self.restart_to_completion(group)
         stored = sorted(e["message"] for e in mf.read_all_events(self.client, group))
