@@ -120,16 +120,14 @@ class Reader {
       const std::string key = entry.first.Scalar();
       std::string flag = key;
       std::replace(flag.begin(), flag.end(), '_', '-');
-      const int line = line_of(entry.first);
       if (key == "name") {
         out.name = text(entry.second, key);
       } else if (key == "filters") {
         if (!entry.second.IsSequence()) fail(entry.second, "filters is a list");
         for (const YAML::Node& item : entry.second) out.filters.push_back(filter(item));
-        out.filters_line = line;
+        out.filters_line = line_of(entry.first);
       } else if (key == "include" || key == "exclude" || key == "exclude_fields") {
         out.settings[flag] = joined(list(entry.second, key));
-        out.lines[flag] = line;
       } else if (key == "log_group_tags") {
         std::string tags;
         if (entry.second.IsMap()) {
@@ -140,11 +138,9 @@ class Reader {
           tags = joined(list(entry.second, key));
         }
         out.settings[flag] = tags;
-        out.lines[flag] = line;
       } else if (key.find('-') == std::string::npos &&
                  std::find(per_source.begin(), per_source.end(), flag) != per_source.end()) {
         out.settings[flag] = text(entry.second, key);
-        out.lines[flag] = line;
       } else {
         std::string known = "name, include, exclude, filters";
         for (std::string_view name : per_source) {

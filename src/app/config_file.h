@@ -28,10 +28,8 @@ namespace cw::app {
 struct WrittenSource {
   int line = 0;  // 1-based
   std::string name;
-  // By setting name as its flag is spelled (log-group for log_group), with
-  // the line of each.
+  // By setting name as its flag is spelled (log-group for log_group).
   std::map<std::string, std::string, std::less<>> settings;
-  std::map<std::string, int, std::less<>> lines;
   std::vector<transform::FilterRule> filters;
   int filters_line = 0;
 };
