@@ -139,7 +139,8 @@ int run(const app::Config& config, app::Shutdown& shutdown) {
       const std::string file = "check." + config.log_extension;
       const app::Route& route = sources->of(file).route;
       const std::string date = cloudwatch::local_date(std::chrono::system_clock::now());
-      const cloudwatch::NameContext context = app::file_names(file).context(date);
+      const app::FileNames names = app::file_names(file);
+      const cloudwatch::NameContext context = names.context(date);
       return app::run_check(config, endpoint, credential_options, route.group.render(context),
                             route.stream.render(context));
     }

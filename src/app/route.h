@@ -30,7 +30,9 @@ Route make_route(const SourceConfig& source, const cloudwatch::StartValues& valu
 // LOG_PATH) on the local date `date`.
 struct FileNames {
   std::string file, file_stem, dir;
-  cloudwatch::NameContext context(std::string_view date) const { return {file, file_stem, dir, date, {}}; }
+  // Views of these names: not of a temporary's.
+  cloudwatch::NameContext context(std::string_view date) const& { return {file, file_stem, dir, date, {}}; }
+  cloudwatch::NameContext context(std::string_view date) const&& = delete;
 };
 FileNames file_names(std::string_view relative);
 

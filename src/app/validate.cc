@@ -54,7 +54,8 @@ int run_validate(const Config& config, Sources& sources, std::FILE* out) {
     for (std::size_t i = 0; i < sources.size(); ++i) {
       if (&sources[i] == &source) used[i] = 1;
     }
-    const cloudwatch::NameContext context = file_names(file).context(date);
+    const FileNames names = file_names(file);
+    const cloudwatch::NameContext context = names.context(date);
     std::fprintf(out, "%s  source %s  group %s  stream %s\n", file.c_str(), source.counters.name.c_str(),
                  shown(source.route.group, context).c_str(), shown(source.route.stream, context).c_str());
   }

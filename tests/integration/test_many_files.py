@@ -110,9 +110,11 @@ class ManyFilesTest(tc.TailTestCase):
         p = self.start(env={"CLOSE_INACTIVE_S": "1", "LOG_LEVEL": "debug"})
         self.wait_for_seqs(range(0, 100), p, timeout=20)
         self.wait_for_log(p, f"closed {path}: inactive")
-        # While it is closed: more lines, then logrotate's rename and a new file.
-        tc.write_lines(path, range(100, 200))
+        # While it is closed: logrotate's rename, more lines from the writer that
+        # still holds it, and a new file. (Lines written before the rename could
+        # get the file reopened first, and then it rotates while open.)
         os.rename(path, path + ".1")
+        tc.write_lines(path + ".1", range(100, 200))
         tc.write_lines(path, range(200, 300))
         self.wait_for_seqs(range(0, 300), p, timeout=30)
         self.stop(p)
